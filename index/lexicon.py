@@ -1,0 +1,62 @@
+"""Reporting cues by language: speech verbs, 'according to' prepositions, document nouns, titles."""
+from __future__ import annotations
+
+SPEECH_VERBS = {
+    "fr": {
+        "déclarer", "dire", "affirmer", "ajouter", "souligner", "estimer", "préciser", "indiquer",
+        "annoncer", "répondre", "nier", "démentir", "réitérer", "expliquer", "assurer", "rapporter",
+        "confier", "raconter", "avertir", "prévenir", "rappeler", "insister", "juger", "commenter",
+        "convenir", "reconnaître", "admettre", "déplorer", "dénoncer", "marteler", "conclure",
+        "écrire", "citer", "lire", "confirmer", "promettre", "prédire", "accuser", "critiquer",
+        "regretter", "signaler", "exhorter", "proclamer", "répéter", "témoigner", "plaider",
+        "détailler", "résumer", "argumenter", "objecter", "protester", "s'inquiéter", "déclarer",
+        "informer", "révéler", "prétendre", "soutenir", "considérer", "mettre en garde", "tweeter",
+        "lancer", "poursuivre", "noter", "observer", "relever", "ironiser", "renchérir", "clamer",
+    },
+    "en": {
+        "say", "tell", "state", "add", "announce", "deny", "repeat", "reiterate", "explain", "note",
+        "claim", "insist", "warn", "argue", "confirm", "report", "write", "acknowledge", "admit",
+        "agree", "assert", "declare", "emphasize", "emphasise", "stress", "suggest", "predict",
+        "respond", "reply", "comment", "conclude", "contend", "urge", "promise", "recall", "tweet",
+        "quote", "testify", "reveal", "allege", "caution", "complain", "estimate", "maintain",
+        "observe", "point", "underline", "describe", "continue",
+    },
+}
+
+# Verbs that are speech cues only in the inverted reporting frame ("…, poursuit-il", "…, X continued"),
+# or with a clausal complement: otherwise they usually mean something else.
+AMBIGUOUS_VERBS = {
+    "fr": {"lancer", "poursuivre", "noter", "observer", "relever", "soutenir", "considérer", "rapporter",
+           "lire", "écrire", "juger", "insister", "souligner", "estimer", "prévenir", "rappeler", "convenir", "indiquer", "citer"},
+    "en": {"continue", "note", "observe", "point", "maintain", "add", "describe", "estimate", "report",
+           "write", "recall", "agree", "quote"},
+}
+
+ACCORDING_TO = {"fr": {"selon", "d'après", "d’après"}, "en": {"according"}}
+
+# Nouns naming a statement rather than a speaker: "un communiqué du ministère" -> speaker = ministère.
+DOCUMENT_NOUNS = {
+    "communiqué", "déclaration", "rapport", "texte", "note", "lettre", "message", "document", "courrier",
+    "compte", "site", "journal", "presse", "dépêche", "interview", "entretien", "tweet", "publication",
+    "statement", "report", "release", "letter", "post", "interview", "memo", "readout", "transcript",
+    "briefing", "conference",
+}
+
+PERSONAL_PRONOUNS = {
+    "il": ("Masc", "Sing"), "elle": ("Fem", "Sing"), "ils": ("Masc", "Plur"), "elles": ("Fem", "Plur"),
+    "he": ("Masc", "Sing"), "she": ("Fem", "Sing"), "they": (None, "Plur"),
+    "celui-ci": ("Masc", "Sing"), "celle-ci": ("Fem", "Sing"),
+}
+
+TITLES = {
+    "m.", "m", "mme", "mlle", "mm.", "dr", "dr.", "pr", "pr.", "me", "mgr", "mr", "mr.", "mrs", "mrs.",
+    "ms", "ms.", "miss", "prof", "prof.", "sir", "lord", "dame", "monsieur", "madame", "mademoiselle",
+    "président", "présidente", "president", "ministre", "minister", "general", "général", "sen.",
+    "senator", "rep.", "gov.", "governor", "premier", "chancellor", "chancelière", "le", "la", "les",
+    "l'", "l’", "the", "des", "un", "une", "a", "an", "de", "du",
+}
+FEMININE_TITLES = {"mme", "mlle", "mrs", "mrs.", "ms", "ms.", "miss", "madame", "mademoiselle", "dame",
+                   "présidente", "chancelière"}
+MASCULINE_TITLES = {"m.", "m", "mr", "mr.", "monsieur", "sir", "lord"}
+
+QUOTE_CHARS = "«»“”\"„"
