@@ -1,0 +1,52 @@
+# whosaid: `make run` sets up and opens the chat; `make test` sets up and runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STORE ?= .store
+SAMPLE := data/chine_russie_defense.fr.txt
+EVAL_DIR ?= ../shared/eval
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install run index test unit integration eval bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+# torch first, from the local CPU wheel: otherwise a dependency pulls a multi-GB CUDA build.
+$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt pyproject.toml
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -r requirements.txt -r requirements-dev.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+index: install
+	$(BIN)/whosaid index --store $(STORE) $(SAMPLE)
+
+run: index
+	$(BIN)/whosaid chat --store $(STORE)
+
+unit: install
+	$(BIN)/python -m pytest -q tests/unit
+
+integration: install
+	$(BIN)/python -m pytest -q tests/integration
+
+test: install
+	$(BIN)/python -m pytest -q tests
+
+eval: install
+	rm -rf .eval-store
+	$(BIN)/whosaid index --store .eval-store $(SAMPLE) $(if $(EMBEDDER),--embedder $(EMBEDDER))
+	$(BIN)/python $(EVAL_DIR)/score.py $(EVAL_DIR)/dev.jsonl --store .eval-store --cmd $(BIN)/whosaid
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .store .eval-store build *.egg-info

@@ -1,0 +1,168 @@
+"""The public entry point: open a store, index articles, ask questions, list quotes and speakers."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from index.embeddings import DEFAULT_EMBEDDER, embedder_name, make_embedder
+from index.errors import InputError, StoreError
+from index.nlp import set_offline_env
+from index.pipeline import IndexReport, index_article
+from index.reader import read_article
+from index.records import DocumentInfo, SpeakerInfo, StoredSentence
+from index.speakers import _same_name, fold
+from index.store import Store, default_store_dir
+
+from .citations import check_citations
+from .extractive import Draft, abstention, compose
+from .question import QuestionAnalysis, analyse_question
+from .retrieval import HybridSearch, SentenceRetriever
+from .types import Answer, Citation
+
+MAX_QUESTION_CHARS = 2000
+
+
+class Assistant:
+    """Question answering over indexed articles, with verified sentence citations.
+
+    >>> from qa import Assistant                                    # doctest: +SKIP
+    >>> bot = Assistant.open(store="/tmp/store")                    # doctest: +SKIP
+    >>> bot.index(["data/chine_russie_defense.fr.txt"])             # doctest: +SKIP
+    >>> bot.ask("Who said Russia was helping China?").text          # doctest: +SKIP
+    'It was Zhang Hong (…). …'
+    """
+
+    def __init__(self, store: Store, embedder: Embeddings | str | None = None) -> None:
+        self.store = store
+        self._embedder_arg = embedder
+        self._embedder: Embeddings | None = embedder if isinstance(embedder, Embeddings) else None
+        requested = embedder if isinstance(embedder, str) else None
+        if requested and store.embedder:
+            # Compare names before loading a model: refuse a mismatch fast.
+            probe = {"e5": "e5-small", "multilingual-e5-small": "e5-small",
+                     "minilm": "sentence-transformers:all-MiniLM-L6-v2"}.get(requested, requested)
+            if probe in ("e5-small", "sentence-transformers:all-MiniLM-L6-v2") or probe.startswith("sentence-transformers:"):
+                if not probe.startswith("sentence-transformers:/"):
+                    store.bind_embedder(probe)
+        if self._embedder is not None and store.embedder:
+            store.bind_embedder(embedder_name(self._embedder))
+        self._speakers: list[SpeakerInfo] | None = None
+        self._chain: Runnable | None = None
+
+    @classmethod
+    def open(cls, store: str | Path | Store | None = None, embedder: Embeddings | str | None = None,
+             llm: Any = None, client: Any = None, create: bool = True) -> "Assistant":
+        """Open (or create) a store. ``embedder``: a spec, an Embeddings object, or None for the store's own."""
+        set_offline_env()
+        if llm not in (None, "none", "extractive"):
+            from index.errors import BackendError
+
+            raise BackendError("only the extractive answerer (llm=None) is available in this version.")
+        if not isinstance(store, Store):
+            store = Store(store or default_store_dir(), client=client, create=create)
+        return cls(store, embedder)
+
+    # -- embedder ---------------------------------------------------------------------------
+    @property
+    def embedder(self) -> Embeddings:
+        if self._embedder is None:
+            spec = self._embedder_arg if isinstance(self._embedder_arg, str) else None
+            if spec is None and self.store.embedder:
+                spec = self.store.embedder
+            self._embedder = make_embedder(spec or DEFAULT_EMBEDDER)
+            if self.store.embedder:
+                self.store.bind_embedder(embedder_name(self._embedder))
+        return self._embedder
+
+    # -- indexing ---------------------------------------------------------------------------
+    def index(self, paths: Iterable[str | Path]) -> list[IndexReport]:
+        """Index files (idempotent). Every path is read before anything is written."""
+        articles = [read_article(p) for p in paths]
+        if not articles:
+            raise InputError("no files to index.")
+        reports = []
+        with self.store.writer():
+            for article in articles:
+                reports.append(index_article(article, self.store, self.embedder))
+        self._speakers = None
+        return reports
+
+    # -- reading ----------------------------------------------------------------------------
+    def documents(self) -> list[DocumentInfo]:
+        return self.store.documents()
+
+    def speakers(self) -> list[SpeakerInfo]:
+        """Canonical speakers and named people, most statements first."""
+        if self._speakers is None:
+            self._speakers = self.store.speakers()
+        return self._speakers
+
+    def quotes(self, speaker: str | None = None, doc: str | None = None) -> list[StoredSentence]:
+        """Attributed sentences, filtered by speaker (any alias or spelling) and document."""
+        rows = self.store.quotes(doc)
+        if speaker:
+            wanted = self._match_speakers(speaker)
+            rows = [r for r in rows if wanted & set(r.speakers)]
+        return rows
+
+    def _match_speakers(self, name: str) -> set[str]:
+        key = fold(name)
+        out = set()
+        for info in self.speakers():
+            for alias in (info.name, *info.aliases):
+                if _same_name(name, alias) or key == fold(alias) or (
+                        all(any(_same_name(p, a) for a in fold(alias).split()) for p in key.split())):
+                    out.add(info.name)
+        return out
+
+    # -- asking -----------------------------------------------------------------------------
+    def analyse(self, question: str) -> QuestionAnalysis:
+        return analyse_question(question, self.speakers())
+
+    @property
+    def chain(self) -> Runnable:
+        """question -> Answer, as an LCEL chain: analyse | retrieve | compose | verify."""
+        if self._chain is None:
+            search = HybridSearch(self.store, self.embedder)
+            self.retriever = SentenceRetriever(search_engine=search, analyse=self.analyse)
+            self._chain = (RunnableLambda(lambda q: {"analysis": self.analyse(q)})
+                           | RunnableLambda(lambda st: {**st, "hits": search.search(st["analysis"])})
+                           | RunnableLambda(lambda st: {**st, "draft": compose(st["analysis"], st["hits"],
+                                                                                 self._multi_doc())})
+                           | RunnableLambda(self._verify))
+        return self._chain
+
+    def _multi_doc(self) -> bool:
+        return len(self.store.documents()) > 1
+
+    def ask(self, question: str) -> Answer:
+        """Answer one question from the indexed articles."""
+        if not isinstance(question, str) or not question.strip():
+            raise InputError("the question is empty.")
+        question = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        if self.store.count() == 0:
+            raise StoreError(f"the store at {self.store.path} is empty; index an article first "
+                             f"(whosaid index --store {self.store.path} FILE).")
+        return self.chain.invoke(question)
+
+    def _verify(self, state: dict) -> Answer:
+        q: QuestionAnalysis = state["analysis"]
+        draft: Draft = state["draft"]
+        evidence = [h.sentence for h in state["hits"]]
+        by_id = {s.id: s for s in evidence}
+        checked = check_citations(draft.text, list(by_id))
+        if not draft.abstained and not checked.valid:
+            draft = abstention(q)
+            checked = check_citations(draft.text, [])
+        cites = tuple(_citation(by_id[i]) for i in checked.valid)
+        return Answer(question=q.text, text=checked.text, abstained=draft.abstained, citations=cites,
+                      language=q.language, evidence=tuple(by_id))
+
+
+def _citation(s: StoredSentence) -> Citation:
+    return Citation(id=s.id, doc=s.doc, sentence=s.n, text=s.text,
+                    speaker=s.canonical_speaker.replace("; ", " & ") if s.canonical_speaker else None,
+                    speaker_as_written=s.speaker, cue=s.cue)

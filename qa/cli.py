@@ -1,0 +1,144 @@
+"""The ``whosaid`` command line: index, ask, quotes, speakers, docs, chat.
+
+Exit codes: 0 ok, 1 a user-facing error (message on stderr), 2 usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Sequence
+
+from index.errors import WhosaidError
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", metavar="DIR", help="store directory (default: $WHOSAID_HOME or a per-user dir)")
+    common.add_argument("--embedder", metavar="SPEC",
+                        help="e5-small (default), minilm or sentence-transformers:PATH; a store keeps the one it was built with")
+    p = argparse.ArgumentParser(prog="whosaid", description="Ask who said what in news articles; answers cite sentences.")
+    p.add_argument("--version", action="version", version=f"whosaid {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    s = sub.add_parser("index", parents=[common], help="index article files (idempotent)",
+                       description="Index article files. Example: whosaid index data/article.txt")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s = sub.add_parser("ask", parents=[common], help="answer one question, or '-' for one per stdin line",
+                       description="Answer a question. Example: whosaid ask 'Who said Russia was helping China?'")
+    s.add_argument("question", nargs="+", help="the question, or - to read one question per line on stdin (JSON lines out)")
+    s.add_argument("--json", action="store_true", help="print the answer as JSON")
+    s = sub.add_parser("quotes", parents=[common], help="the attribution table",
+                       description="List attributed sentences. Example: whosaid quotes --speaker Song")
+    s.add_argument("--speaker", metavar="NAME")
+    s.add_argument("--doc", metavar="NAME")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("speakers", parents=[common], help="canonical speakers with aliases and counts",
+                       description="List speakers. Example: whosaid speakers --json")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("docs", parents=[common], help="indexed documents", description="List documents.")
+    s.add_argument("--json", action="store_true")
+    sub.add_parser("chat", parents=[common], help="interactive chat", description="Chat. Example: whosaid chat")
+    return p
+
+
+def _assistant(args, create: bool = False):
+    from .assistant import Assistant
+
+    return Assistant.open(store=args.store, embedder=args.embedder, create=create)
+
+
+def _cmd_index(args) -> int:
+    bot = _assistant(args, create=True)
+    for r in bot.index(args.paths):
+        if r.status == "duplicate":
+            print(f"{r.doc}: same content as '{r.duplicate_of}', not stored again")
+        elif r.status == "unchanged":
+            print(f"{r.doc}: unchanged ({r.sentences} sentences already indexed)")
+        else:
+            print(f"{r.doc}: {r.status} {r.sentences} sentences, {r.attributed} attributed ({r.seconds:.1f} s)")
+    return 0
+
+
+def _cmd_ask(args) -> int:
+    from .render import answer_json, answer_text
+
+    bot = _assistant(args)
+    if args.question == ["-"]:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                print(answer_json(bot.ask(line.strip())), flush=True)
+            except WhosaidError as exc:
+                print(json.dumps({"question": line.strip(), "error": str(exc)}, ensure_ascii=False), flush=True)
+        return 0
+    answer = bot.ask(" ".join(args.question))
+    print(answer_json(answer) if args.json else answer_text(answer))
+    return 0
+
+
+def _cmd_quotes(args) -> int:
+    from .render import quotes_text
+
+    rows = _assistant(args).quotes(speaker=args.speaker, doc=args.doc)
+    if args.json:
+        print(json.dumps([r.to_quote_dict() for r in rows], ensure_ascii=False, indent=1))
+    else:
+        print(quotes_text(rows))
+    return 0
+
+
+def _cmd_speakers(args) -> int:
+    from .render import speakers_text
+
+    rows = _assistant(args).speakers()
+    print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=1) if args.json else speakers_text(rows))
+    return 0
+
+
+def _cmd_docs(args) -> int:
+    from dataclasses import asdict
+
+    rows = _assistant(args).documents()
+    if args.json:
+        print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            print(f"{r.name}: {r.sentences} sentences, {r.language}, indexed {r.indexed_at} ({r.source})")
+        if not rows:
+            print("No documents.")
+    return 0
+
+
+def _cmd_chat(args) -> int:
+    from .repl import run_chat
+
+    return run_chat(_assistant(args))
+
+
+COMMANDS = {"index": _cmd_index, "ask": _cmd_ask, "quotes": _cmd_quotes, "speakers": _cmd_speakers,
+            "docs": _cmd_docs, "chat": _cmd_chat}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    from index.nlp import set_offline_env
+
+    set_offline_env()
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except WhosaidError as exc:
+        print(f"whosaid: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("whosaid: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

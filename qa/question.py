@@ -1,0 +1,69 @@
+"""What a question asks: its language, the speakers it names, whether it asks who or what someone said."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from index.nlp import detect_language
+from index.records import SpeakerInfo
+from index.speakers import _same_name, fold
+
+_WHO = re.compile(r"^\s*(who\b(?!\s+(is|was|are)\b)|whom\b|qui\b(?!\s+(est|était|sont)\b)|which\s+(outlet|media|newspaper|"
+                  r"agency|expert|official|person|people|source|ministry|channel)|quel(le)?s?\s+(média|expert|"
+                  r"responsable|personne|agence|source|journal|chaîne|ministère))", re.I)
+_IDENTITY = re.compile(r"^\s*(who\s+(is|was|are)|qui\s+(est|était|sont))\b", re.I)
+_SAID = re.compile(r"\b(say|said|says|tell|told|state[sd]?|claim\w*|think|thinks|according|declare\w*|view|position|"
+                   r"opinion|argue\w*|dit|dire|déclar\w*|selon|d['’]après|estim\w*|pens\w*|affirm\w*|ajout\w*|"
+                   r"soulign\w*|indiqu\w*|position|avis)\b", re.I)
+_WORD = re.compile(r"[\w’'-]+", re.U)
+STOPWORDS = set("""
+a an the of to in on at for and or but is are was were be been what who whom which when where why how did do does
+about with by from that this these those it its as he she they them his her their there than then so if not no
+say said says tell told according
+le la les l un une des de du d et ou mais est sont été que qui quoi quel quelle quels quelles où quand comment
+pourquoi a ont au aux en dans sur par pour avec ce cette ces il elle ils elles leur leurs son sa ses se qu
+dit déclaré selon après sujet propos
+""".split())
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """The parts of a question retrieval and answering use."""
+
+    text: str
+    language: str
+    asks_who: bool
+    asks_identity: bool
+    asks_said: bool
+    speakers: tuple[SpeakerInfo, ...]      # names in the question that the store knows
+    terms: tuple[str, ...]                 # content words for the lexical index
+
+
+def content_terms(text: str) -> tuple[str, ...]:
+    words = [w.strip("’'-") for w in _WORD.findall(text)]
+    return tuple(dict.fromkeys(w for w in words if len(w) > 1 and w.lower() not in STOPWORDS))
+
+
+def _mentions(question: str, known: Iterable[SpeakerInfo]) -> tuple[SpeakerInfo, ...]:
+    words = [w for w in fold(question).split() if len(w) > 1 and w not in STOPWORDS]
+    found = []
+    for info in known:
+        for alias in (info.name, *info.aliases):
+            parts = [p for p in fold(alias).split() if p not in STOPWORDS]
+            if not parts:
+                continue
+            # A name matches when each of its parts is in the question (any spelling close enough).
+            if all(any(_same_name(p, w) for w in words) for p in parts):
+                found.append(info)
+                break
+    # Prefer the most specific names: drop ones whose name is a part of another match.
+    return tuple(found)
+
+
+def analyse_question(question: str, known: Iterable[SpeakerInfo] = ()) -> QuestionAnalysis:
+    """Analyse a question against the speakers the store knows."""
+    q = question.strip()
+    return QuestionAnalysis(text=q, language=detect_language(q) if q else "en",
+                            asks_who=bool(_WHO.search(q)), asks_identity=bool(_IDENTITY.search(q)),
+                            asks_said=bool(_SAID.search(q)), speakers=_mentions(q, known), terms=content_terms(q))
