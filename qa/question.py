@@ -38,6 +38,7 @@ class QuestionAnalysis:
     asks_said: bool
     speakers: tuple[SpeakerInfo, ...]      # names in the question that the store knows
     terms: tuple[str, ...]                 # content words for the lexical index
+    topic: str = ""                        # the question without the speaker names it mentions
 
 
 def content_terms(text: str) -> tuple[str, ...]:
@@ -64,6 +65,18 @@ def _mentions(question: str, known: Iterable[SpeakerInfo]) -> tuple[SpeakerInfo,
 def analyse_question(question: str, known: Iterable[SpeakerInfo] = ()) -> QuestionAnalysis:
     """Analyse a question against the speakers the store knows."""
     q = question.strip()
+    speakers = _mentions(q, known)
+    topic = _without_names(q, speakers)
     return QuestionAnalysis(text=q, language=detect_language(q) if q else "en",
                             asks_who=bool(_WHO.search(q)), asks_identity=bool(_IDENTITY.search(q)),
-                            asks_said=bool(_SAID.search(q)), speakers=_mentions(q, known), terms=content_terms(q))
+                            asks_said=bool(_SAID.search(q)), speakers=speakers,
+                            terms=content_terms(topic), topic=topic)
+
+
+def _without_names(question: str, speakers: tuple[SpeakerInfo, ...]) -> str:
+    """'What did Song say about Taiwan?' -> 'What did say about Taiwan?': rank a speaker's words by topic."""
+    if not speakers:
+        return question
+    parts = {p for info in speakers for alias in (info.name, *info.aliases) for p in fold(alias).split()}
+    kept = [w for w in question.split() if not any(_same_name(fold(w), p) for p in parts if fold(w))]
+    return " ".join(kept) or question

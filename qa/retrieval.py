@@ -58,6 +58,11 @@ class HybridSearch:
         missing = [i for i in ids if i not in dense]
         if missing:
             dense.update(self._similarities(qvec, missing))
+        if spoken and q.topic and q.topic != q.text:
+            # A named speaker's statements are ranked by what the question asks about, not by
+            # how much they repeat the name (the sentence that introduces them always would).
+            tvec = np.asarray(self.embedder.embed_query(q.topic), dtype=np.float32)
+            dense.update(self._similarities(tvec, sorted(spoken)))
         sentences = self.store.sentences(ids)
         top_lex = max(lexical.values(), default=0.0) or 1.0
         hits = []
