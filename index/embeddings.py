@@ -16,6 +16,7 @@ from .errors import BackendError
 
 DEFAULT_EMBEDDER = "e5-small"
 BATCH_SIZE = 64
+MINILM_NAME = "sentence-transformers:all-MiniLM-L6-v2"
 
 
 class E5SmallEmbeddings(Embeddings):
@@ -52,6 +53,8 @@ class SentenceTransformerEmbeddings(Embeddings):
     def __init__(self, model: str, name: str | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
@@ -102,8 +105,8 @@ def make_embedder(spec: str | None = None) -> Embeddings:
     spec = (spec or os.environ.get("WHOSAID_EMBEDDER") or DEFAULT_EMBEDDER).strip()
     if spec in ("e5-small", "e5", "multilingual-e5-small"):
         return E5SmallEmbeddings()
-    if spec in ("minilm", "all-MiniLM-L6-v2"):
-        return SentenceTransformerEmbeddings(_minilm_path(), name="sentence-transformers:all-MiniLM-L6-v2")
+    if spec in ("minilm", "all-MiniLM-L6-v2", MINILM_NAME):
+        return SentenceTransformerEmbeddings(_minilm_path(), name=MINILM_NAME)
     if spec.startswith("sentence-transformers:"):
         model = spec.split(":", 1)[1]
         if not model:

@@ -88,7 +88,9 @@ def _open_quote(segment: str) -> bool:
 
 def boundaries(text: str, doc: "Doc") -> list[int]:
     """Character offsets where a new sentence starts inside one paragraph (excluding 0)."""
-    proposed = {s.start_char for s in doc.sents if s.start_char > 0}
+    proposed: set[int] = set()
+    if doc.has_annotation("SENT_START"):
+        proposed.update(s.start_char for s in doc.sents if s.start_char > 0)
     proposed.update(m.end() for m in _CANDIDATE.finditer(text) if m.end() < len(text))
     cuts: list[int] = []
     last = 0

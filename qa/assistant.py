@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from index.embeddings import DEFAULT_EMBEDDER, embedder_name, make_embedder
 from index.errors import InputError, StoreError
-from index.nlp import set_offline_env
+from index.nlp import load_pipeline, set_offline_env
 from index.pipeline import IndexReport, index_article
 from index.reader import read_article
 from index.records import DocumentInfo, SpeakerInfo, StoredSentence
@@ -17,7 +17,7 @@ from index.speakers import _same_name, fold
 from index.store import Store, default_store_dir
 
 from .citations import check_citations
-from .extractive import Draft, abstention, compose
+from .extractive import Draft, abstention, compose, relevance_threshold
 from .question import QuestionAnalysis, analyse_question
 from .retrieval import HybridSearch, SentenceRetriever
 from .types import Answer, Citation
@@ -35,8 +35,10 @@ class Assistant:
     'It was Zhang Hong (…). …'
     """
 
-    def __init__(self, store: Store, embedder: Embeddings | str | None = None) -> None:
+    def __init__(self, store: Store, embedder: Embeddings | str | None = None,
+                 nlp_loader: Callable[[str], Any] | None = None) -> None:
         self.store = store
+        self._nlp_loader = nlp_loader or load_pipeline
         self._embedder_arg = embedder
         self._embedder: Embeddings | None = embedder if isinstance(embedder, Embeddings) else None
         requested = embedder if isinstance(embedder, str) else None
@@ -54,7 +56,8 @@ class Assistant:
 
     @classmethod
     def open(cls, store: str | Path | Store | None = None, embedder: Embeddings | str | None = None,
-             llm: Any = None, client: Any = None, create: bool = True) -> "Assistant":
+             llm: Any = None, client: Any = None, create: bool = True,
+             nlp_loader: Callable[[str], Any] | None = None) -> "Assistant":
         """Open (or create) a store. ``embedder``: a spec, an Embeddings object, or None for the store's own."""
         set_offline_env()
         if llm not in (None, "none", "extractive"):
@@ -63,7 +66,7 @@ class Assistant:
             raise BackendError("only the extractive answerer (llm=None) is available in this version.")
         if not isinstance(store, Store):
             store = Store(store or default_store_dir(), client=client, create=create)
-        return cls(store, embedder)
+        return cls(store, embedder, nlp_loader)
 
     # -- embedder ---------------------------------------------------------------------------
     @property
@@ -86,7 +89,7 @@ class Assistant:
         reports = []
         with self.store.writer():
             for article in articles:
-                reports.append(index_article(article, self.store, self.embedder))
+                reports.append(index_article(article, self.store, self.embedder, self._nlp_loader))
         self._speakers = None
         return reports
 
@@ -127,11 +130,12 @@ class Assistant:
         """question -> Answer, as an LCEL chain: analyse | retrieve | compose | verify."""
         if self._chain is None:
             search = HybridSearch(self.store, self.embedder)
+            threshold = relevance_threshold(embedder_name(self.embedder))
             self.retriever = SentenceRetriever(search_engine=search, analyse=self.analyse)
             self._chain = (RunnableLambda(lambda q: {"analysis": self.analyse(q)})
                            | RunnableLambda(lambda st: {**st, "hits": search.search(st["analysis"])})
                            | RunnableLambda(lambda st: {**st, "draft": compose(st["analysis"], st["hits"],
-                                                                                 self._multi_doc())})
+                                                                                 self._multi_doc(), threshold)})
                            | RunnableLambda(self._verify))
         return self._chain
 

@@ -10,9 +10,19 @@ from .citations import marker
 from .question import QuestionAnalysis
 from .retrieval import Hit
 
-# Calibrated on the dev questions with e5-small (bench/calibrate.py): answerable questions'
-# best evidence scores well above this; off-topic questions fall below it.
+# Calibrated per embedder with bench/calibrate.py on the dev and off-topic questions: each
+# embedder has its own cosine scale (e5 scores crowd near 0.8, MiniLM's spread from 0.2 to 0.6).
+RELEVANCE_THRESHOLDS = {"e5-small": 0.80, "sentence-transformers:all-MiniLM-L6-v2": 0.30}
 RELEVANCE_THRESHOLD = 0.80
+
+
+def relevance_threshold(embedder: str | None) -> float:
+    """The abstention threshold for an embedder (other sentence-transformers models: MiniLM's)."""
+    if embedder in RELEVANCE_THRESHOLDS:
+        return RELEVANCE_THRESHOLDS[embedder]
+    if embedder and embedder.startswith("sentence-transformers:"):
+        return RELEVANCE_THRESHOLDS["sentence-transformers:all-MiniLM-L6-v2"]
+    return RELEVANCE_THRESHOLD
 SECOND_MARGIN = 0.015
 MAX_SENTENCES = 3
 
@@ -69,13 +79,13 @@ def abstention(q: QuestionAnalysis, mentioned_only: tuple[str, ...] = ()) -> Dra
     return Draft(p["abstain"], (), True)
 
 
-def select_evidence(q: QuestionAnalysis, hits: list[Hit]) -> tuple[list[Hit], tuple[str, ...]]:
+def select_evidence(q: QuestionAnalysis, hits: list[Hit], threshold: float | None = None) -> tuple[list[Hit], tuple[str, ...]]:
     """The hits to answer from, and names the question asks about who never speak (for abstention)."""
     speaking = [s for s in q.speakers if s.statements > 0]
     silent = tuple(s.name for s in q.speakers if s.statements == 0 and s.is_person)
     if q.asks_said and not q.asks_identity and silent and not speaking:
         return [], silent
-    if not hits or hits[0].dense < RELEVANCE_THRESHOLD:
+    if not hits or hits[0].dense < (RELEVANCE_THRESHOLD if threshold is None else threshold):
         return [], ()
     pool = hits
     if q.asks_said and speaking and not q.asks_identity:
@@ -86,11 +96,11 @@ def select_evidence(q: QuestionAnalysis, hits: list[Hit]) -> tuple[list[Hit], tu
     return chosen, ()
 
 
-def compose(q: QuestionAnalysis, hits: list[Hit], multi_doc: bool) -> Draft:
+def compose(q: QuestionAnalysis, hits: list[Hit], multi_doc: bool, threshold: float | None = None) -> Draft:
     """Compose the extractive answer for a question from ranked hits."""
     lang = q.language if q.language in PHRASES else "en"
     p = PHRASES[lang]
-    chosen, silent = select_evidence(q, hits)
+    chosen, silent = select_evidence(q, hits, threshold)
     if not chosen:
         return abstention(q, silent)
     chosen.sort(key=lambda h: (h.sentence.doc, h.sentence.n))

@@ -24,6 +24,10 @@ DENSE_K = 40
 LEXICAL_K = 40
 LEXICAL_WEIGHT = 0.04
 SPEAKER_BOOST = 0.06
+# Very short fragments (captions, bylines: "Photo : eng.chinamil.com.cn") sit close to every query
+# in e5's space; measured on off-topic questions they were the top hit. They rank lower.
+SHORT_WORDS = 5
+SHORT_PENALTY = 0.06
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,9 @@ class HybridSearch:
                 continue
             lex = lexical.get(i, 0.0) / top_lex
             match = i in spoken
-            score = dense.get(i, 0.0) + self.lexical_weight * lex + (self.speaker_boost if match else 0.0)
-            hits.append(Hit(s, score, dense.get(i, 0.0), lex, match))
+            sim = dense.get(i, 0.0) - (SHORT_PENALTY if len(s.text.split()) < SHORT_WORDS else 0.0)
+            score = sim + self.lexical_weight * lex + (self.speaker_boost if match else 0.0)
+            hits.append(Hit(s, score, sim, lex, match))
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits[:limit]
 
