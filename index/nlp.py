@@ -48,6 +48,6 @@ def load_pipeline(lang: str) -> "Language":
 
     name = PIPELINES.get(lang, PIPELINES["en"])
     try:
-        return spacy.load(name, exclude=["lemmatizer"] if lang == "en" else [])
+        return spacy.load(name)
     except OSError:
         raise BackendError(f"the spaCy pipeline '{name}' is not installed; run `make install`.") from None
