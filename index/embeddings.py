@@ -95,6 +95,19 @@ def embedder_name(embedder: Any) -> str:
     return str(getattr(embedder, "name", None) or type(embedder).__name__)
 
 
+def spec_name(spec: str) -> str:
+    """The name a spec records in a store, known without loading the model."""
+    spec = spec.strip()
+    if spec in ("e5-small", "e5", "multilingual-e5-small"):
+        return "e5-small"
+    if spec in ("minilm", "all-MiniLM-L6-v2", MINILM_NAME):
+        return MINILM_NAME
+    if spec.startswith("sentence-transformers:"):
+        model = spec.split(":", 1)[1]
+        return f"sentence-transformers:{Path(model).name or model}"
+    return spec
+
+
 def make_embedder(spec: str | None = None) -> Embeddings:
     """Build an embedder from a spec (None means ``$WHOSAID_EMBEDDER`` or the default).
 

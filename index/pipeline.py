@@ -56,10 +56,10 @@ def embedding_text(sentence: StoredSentence) -> str:
 
 
 def index_article(article: Article, store: Store, embedder: Embeddings,
-                  nlp_loader: Callable = load_pipeline) -> IndexReport:
+                  nlp_loader: Callable = load_pipeline, spec: str | None = None) -> IndexReport:
     """Index one article into the store; idempotent for unchanged content."""
     t0 = time.perf_counter()
-    store.bind_embedder(embedder_name(embedder), getattr(embedder, "dimension", None))
+    store.bind_embedder(embedder_name(embedder), getattr(embedder, "dimension", None), spec)
     existing = store.document(article.name)
     if existing is not None and existing.sha256 == article.sha256:
         return IndexReport(article.name, "unchanged", existing.sentences, seconds=time.perf_counter() - t0)

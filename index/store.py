@@ -101,12 +101,19 @@ class Store:
         """The embedder that built this store (None for an empty store)."""
         return self._meta("embedder")
 
-    def bind_embedder(self, name: str, dimension: int | None = None) -> None:
+    @property
+    def embedder_spec(self) -> str | None:
+        """The spec that loads this store's embedder (a local model path stays loadable)."""
+        return self._meta("embedder_spec") or self.embedder
+
+    def bind_embedder(self, name: str, dimension: int | None = None, spec: str | None = None) -> None:
         """Record the embedder on first use; refuse a different one afterwards."""
         recorded = self.embedder
         if recorded is None:
             with self._db:
                 self._db.execute("INSERT OR REPLACE INTO meta VALUES ('embedder', ?)", (name,))
+                if spec:
+                    self._db.execute("INSERT OR REPLACE INTO meta VALUES ('embedder_spec', ?)", (spec,))
                 if dimension:
                     self._db.execute("INSERT OR REPLACE INTO meta VALUES ('dimension', ?)", (str(dimension),))
         elif recorded != name:

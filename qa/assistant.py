@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterable
 from langchain_core.embeddings import Embeddings
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from index.embeddings import DEFAULT_EMBEDDER, embedder_name, make_embedder
+from index.embeddings import DEFAULT_EMBEDDER, embedder_name, make_embedder, spec_name
 from index.errors import InputError, StoreError
 from index.nlp import load_pipeline, set_offline_env
 from index.pipeline import IndexReport, index_article
@@ -41,16 +41,11 @@ class Assistant:
         self._nlp_loader = nlp_loader or load_pipeline
         self._embedder_arg = embedder
         self._embedder: Embeddings | None = embedder if isinstance(embedder, Embeddings) else None
-        requested = embedder if isinstance(embedder, str) else None
-        if requested and store.embedder:
-            # Compare names before loading a model: refuse a mismatch fast.
-            probe = {"e5": "e5-small", "multilingual-e5-small": "e5-small",
-                     "minilm": "sentence-transformers:all-MiniLM-L6-v2"}.get(requested, requested)
-            if probe in ("e5-small", "sentence-transformers:all-MiniLM-L6-v2") or probe.startswith("sentence-transformers:"):
-                if not probe.startswith("sentence-transformers:/"):
-                    store.bind_embedder(probe)
-        if self._embedder is not None and store.embedder:
-            store.bind_embedder(embedder_name(self._embedder))
+        self._embedder_spec: str | None = None
+        if store.embedder:
+            # Compare names before loading any model, so a mismatch is refused at once.
+            store.bind_embedder(spec_name(embedder) if isinstance(embedder, str) else
+                                embedder_name(embedder) if embedder is not None else store.embedder)
         self._speakers: list[SpeakerInfo] | None = None
         self._chain: Runnable | None = None
 
@@ -73,11 +68,8 @@ class Assistant:
     def embedder(self) -> Embeddings:
         if self._embedder is None:
             spec = self._embedder_arg if isinstance(self._embedder_arg, str) else None
-            if spec is None and self.store.embedder:
-                spec = self.store.embedder
-            self._embedder = make_embedder(spec or DEFAULT_EMBEDDER)
-            if self.store.embedder:
-                self.store.bind_embedder(embedder_name(self._embedder))
+            self._embedder = make_embedder(spec or self.store.embedder_spec or DEFAULT_EMBEDDER)
+            self._embedder_spec = spec or self.store.embedder_spec or DEFAULT_EMBEDDER
         return self._embedder
 
     # -- indexing ---------------------------------------------------------------------------
@@ -89,7 +81,8 @@ class Assistant:
         reports = []
         with self.store.writer():
             for article in articles:
-                reports.append(index_article(article, self.store, self.embedder, self._nlp_loader))
+                reports.append(index_article(article, self.store, self.embedder, self._nlp_loader,
+                                             spec=self._embedder_spec))
         self._speakers = None
         return reports
 
