@@ -12,6 +12,7 @@ SPEECH_VERBS = {
         "détailler", "résumer", "argumenter", "objecter", "protester", "s'inquiéter", "déclarer",
         "informer", "révéler", "prétendre", "soutenir", "considérer", "mettre en garde", "tweeter",
         "lancer", "poursuivre", "noter", "observer", "relever", "ironiser", "renchérir", "clamer",
+        "appeler", "exiger", "réclamer", "demander", "interroger", "exhorter", "inviter",
     },
     "en": {
         "say", "tell", "state", "add", "announce", "deny", "repeat", "reiterate", "explain", "note",
@@ -19,7 +20,7 @@ SPEECH_VERBS = {
         "agree", "assert", "declare", "emphasize", "emphasise", "stress", "suggest", "predict",
         "respond", "reply", "comment", "conclude", "contend", "urge", "promise", "recall", "tweet",
         "quote", "testify", "reveal", "allege", "caution", "complain", "estimate", "maintain",
-        "observe", "point", "underline", "describe", "continue",
+        "observe", "point", "underline", "describe", "continue", "call", "demand", "ask", "concede",
     },
 }
 
@@ -27,9 +28,9 @@ SPEECH_VERBS = {
 # or with a clausal complement: otherwise they usually mean something else.
 AMBIGUOUS_VERBS = {
     "fr": {"lancer", "poursuivre", "noter", "observer", "relever", "soutenir", "considérer", "rapporter",
-           "lire", "écrire", "juger", "insister", "souligner", "estimer", "prévenir", "rappeler", "convenir", "indiquer", "citer"},
+           "lire", "écrire", "juger", "insister", "souligner", "appeler", "demander", "exiger", "réclamer", "inviter", "estimer", "prévenir", "rappeler", "convenir", "indiquer", "citer"},
     "en": {"continue", "note", "observe", "point", "maintain", "add", "describe", "estimate", "report",
-           "write", "recall", "agree", "quote"},
+           "write", "recall", "agree", "quote", "call", "ask", "demand"},
 }
 
 ACCORDING_TO = {"fr": {"selon", "d'après", "d’après"}, "en": {"according"}}

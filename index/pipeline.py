@@ -8,6 +8,7 @@ from typing import Callable
 from langchain_core.embeddings import Embeddings
 
 from .attribution import attribute
+from .discourse import apply_context
 from .embeddings import embedder_name
 from .errors import InputError
 from .nlp import detect_language, load_pipeline
@@ -38,8 +39,9 @@ def analyse(article: Article, nlp_loader: Callable = load_pipeline) -> tuple[str
     parsed = parse_sentences(article.name, article.text, nlp_loader(lang))
     if not parsed:
         raise InputError(f"{article.source}: no sentences found; nothing to index.")
-    items = [(p.sentence.n, attribute(p.span, lang),
-              [e.text for e in p.span.ents if e.label_ in PERSON_LABELS]) for p in parsed]
+    raws = apply_context(parsed, [attribute(p.span, lang) for p in parsed])
+    items = [(p.sentence.n, raw, [e.text for e in p.span.ents if e.label_ in PERSON_LABELS])
+             for p, raw in zip(parsed, raws)]
     attributions, people = resolve_document(items)
     sentences = [StoredSentence(id=p.sentence.id, doc=p.sentence.doc, n=p.sentence.n, text=p.sentence.text,
                                 paragraph=p.sentence.paragraph, start=p.sentence.start, end=p.sentence.end,

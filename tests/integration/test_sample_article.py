@@ -1,11 +1,10 @@
 """The real French pipeline on the sample article: splits and attributions against our gold."""
 import pytest
 
-from index.attribution import attribute
 from index.nlp import load_pipeline
+from index.pipeline import analyse
 from index.reader import read_article
 from index.sentences import parse_sentences
-from index.speakers import resolve_document
 
 from .conftest import SAMPLE
 
@@ -20,9 +19,8 @@ GOLD = {5: "Li Shangfu; Sergueï Choïgou", 6: "ministère chinois de la Défens
 def parsed():
     art = read_article(SAMPLE)
     ps = parse_sentences(art.name, art.text, load_pipeline("fr"))
-    items = [(p.sentence.n, attribute(p.span, "fr"), [e.text for e in p.span.ents if e.label_ == "PER"]) for p in ps]
-    atts, _ = resolve_document(items)
-    return ps, atts
+    _, sentences, _ = analyse(art)
+    return ps, sentences
 
 
 def test_sentence_traps(parsed):
@@ -48,5 +46,5 @@ def test_description_source_and_coreference(parsed):
     _, atts = parsed
     assert atts[6].description == "un expert militaire chinois et commentateur de télévision"
     assert atts[6].source == "au Chine Direct"
-    assert atts[19].coref and atts[19].speaker == "Il"
+    assert atts[19].coref and atts[19].speaker == "Il" and atts[19].canonical_speaker == "Sergueï Choïgou"
     assert atts[18].source and "communiqué" in atts[18].source
