@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run index test unit integration eval bench clean
+.PHONY: install run index test unit integration eval eval-own bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -45,8 +45,16 @@ eval: install
 	$(BIN)/whosaid index --store .eval-store $(SAMPLE) $(if $(EMBEDDER),--embedder $(EMBEDDER))
 	$(BIN)/python $(EVAL_DIR)/score.py $(EVAL_DIR)/dev.jsonl --store .eval-store --cmd $(BIN)/whosaid
 
+# Our own questions over the sample article and our nine wire-style texts, in one store.
+eval-own: install
+	rm -rf .eval-own-store
+	$(BIN)/whosaid index --store .eval-own-store $(SAMPLE) tests/data/attribution/*.txt
+	$(BIN)/python $(EVAL_DIR)/score.py tests/data/questions.jsonl --store .eval-own-store --cmd $(BIN)/whosaid
+	$(BIN)/python $(EVAL_DIR)/score.py tests/data/offtopic.jsonl --store .eval-own-store --cmd $(BIN)/whosaid | tail -1
+	$(BIN)/python bench/attribution_eval.py
+
 bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .store .eval-store build *.egg-info
+	rm -rf $(VENV) .store .eval-store .eval-own-store build *.egg-info

@@ -39,6 +39,7 @@ class RawAttribution:
     plural: bool = False
     person: bool = False                # the speaker is a named person (PER entity)
     members: tuple[str, ...] = ()       # coordinated speakers ("Li et Choïgou")
+    definite_role: str | None = None    # "le technicien espagnol": a definite description to resolve
 
 
 NONE = RawAttribution(speaker=None, cue=None, kind=None)
@@ -128,6 +129,17 @@ def _entity(tok: "Token") -> "Span | None":
     return None
 
 
+def _title_before(ent: "Span") -> list["Token"]:
+    """The title words right before a name and inside its phrase: 'NHS England medical director Professor'."""
+    inside = {t.i for t in ent.root.subtree}
+    role: list["Token"] = []
+    i = ent.start - 1
+    while i >= 0 and i in inside and ent.doc[i].text not in {",", "(", ")", "—", "–", ":", '"', "«", "»", "“", "”"}:
+        role.insert(0, ent.doc[i])
+        i -= 1
+    return _trim(role)
+
+
 def _named_person(head: "Token") -> tuple[list["Token"], str | None] | None:
     """A person's name inside a speaker phrase, and the role words around it.
 
@@ -137,8 +149,7 @@ def _named_person(head: "Token") -> tuple[list["Token"], str | None] | None:
     """
     ent = _entity(head)
     if ent is not None:
-        phrase = _name_tokens(head)
-        role = _trim([t for t in phrase if t.i < ent.start])
+        role = _title_before(ent)
         if not role:
             # The parser may hang the role beside the name: [le président ukrainien] [Volodymyr Zelensky].
             for sib in head.head.children if head.head is not head else ():
@@ -157,8 +168,12 @@ def _named_person(head: "Token") -> tuple[list["Token"], str | None] | None:
             c.dep_ == "conj" and not any(t.lower_ in ("et", "and") for t in between))
         if appositive:
             ent = _entity(c)
-            role = _trim([t for t in head.doc[head.left_edge.i: ent.start]
-                          if not (t.is_punct and t.i > head.i and t.i == ent.start - 1)])
+            # The role is the title before the name ("United Nations Secretary-General António Guterres"),
+            # or, for a role noun, the noun phrase itself ("le porte-parole du Kremlin, Dmitri Peskov").
+            role = _title_before(ent)
+            if head.pos_ == "NOUN":
+                role = _trim([t for t in head.doc[head.left_edge.i: ent.start]
+                              if not (t.is_punct and t.i > head.i and t.i == ent.start - 1)])
             return list(ent), (_text(role) if role else None)
     return None
 
@@ -231,11 +246,15 @@ def _speaker_from(head: "Token", cue: str, kind: str, source: str | None = None,
     if named is not None:
         tokens, role = named
         return RawAttribution(speaker=_text(tokens), cue=cue, kind=kind, source=source,
-                              description=_description(head) or _description(tokens[-1]) or role,
+                              description=_description(tokens[-1]) or role or
+                              (_description(head) if _entity(head) is not None else None),
                               gender=_gender(head) if head.pos_ == "NOUN" else None, person=True)
+    plural = "Plur" in head.morph.get("Number")
+    definite = head.pos_ == "NOUN" and not plural and any(
+        c.dep_ == "det" and c.lower_ in ("le", "la", "l'", "l’", "the") for c in head.children)
     return RawAttribution(speaker=_text(_org_tokens(head) or _name_tokens(head)) or head.text, cue=cue, kind=kind,
                           source=source, description=_description(head), gender=_gender(head),
-                          plural="Plur" in head.morph.get("Number"), person=False)
+                          plural=plural, person=False, definite_role=_lemma(head) if definite else None)
 
 
 def _member(tok: "Token") -> tuple[list["Token"], bool]:

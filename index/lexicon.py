@@ -61,3 +61,16 @@ FEMININE_TITLES = {"mme", "mlle", "mrs", "mrs.", "ms", "ms.", "miss", "madame", 
 MASCULINE_TITLES = {"m.", "m", "mr", "mr.", "monsieur", "sir", "lord"}
 
 QUOTE_CHARS = "«»“”\"„"
+
+# Heads of definite descriptions that name a body, not a person met before: "le ministère a déclaré"
+# is the ministry, while "le technicien espagnol a expliqué" is the coach named a sentence earlier.
+INSTITUTIONS = {
+    "ministère", "gouvernement", "préfecture", "mairie", "présidence", "armée", "police", "gendarmerie",
+    "parquet", "tribunal", "cour", "commission", "agence", "entreprise", "société", "groupe", "club", "conseil",
+    "parti", "syndicat", "assemblée", "sénat", "parlement", "état", "ville", "région", "département", "office",
+    "institut", "organisation", "fédération", "association", "banque", "kremlin", "élysée", "maison", "pentagone",
+    "ministry", "government", "department", "army", "police", "prosecutor", "court", "commission", "agency",
+    "company", "group", "club", "council", "party", "union", "assembly", "senate", "parliament", "state", "city",
+    "office", "institute", "organization", "organisation", "federation", "association", "bank", "kremlin",
+    "pentagon", "white", "house", "administration", "embassy", "ambassade", "campaign", "team", "équipe",
+}

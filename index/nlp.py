@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from typing import TYPE_CHECKING
 
 from .errors import BackendError
@@ -32,11 +33,25 @@ def _identifier():
     return langid
 
 
+_FR_WORDS = {"qui", "que", "qu", "quel", "quelle", "quels", "quelles", "est", "sont", "le", "la", "les", "des",
+             "du", "au", "aux", "selon", "dit", "déclaré", "a", "ont", "sur", "pour", "dans", "une", "et", "il", "elle",
+             "comment", "pourquoi", "où", "quand", "combien", "sujet", "propos", "leur", "ce", "cette"}
+_EN_WORDS = {"who", "what", "which", "is", "are", "was", "were", "the", "of", "did", "does", "do", "say", "said",
+             "about", "to", "in", "on", "for", "and", "he", "she", "how", "why", "where", "when", "according"}
+
+
 def detect_language(text: str) -> str:
     """Return 'fr' or 'en' (any other language is handled with the English pipeline)."""
     sample = text[:5000]
     if not any(c.isalpha() for c in sample):
         return "en"
+    if len(sample) < 200:
+        # Short texts (questions) are too short for the character model: count function words.
+        words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ]+", sample.lower())
+        fr = sum(w in _FR_WORDS for w in words) + 2 * sample.count(" ?")
+        en = sum(w in _EN_WORDS for w in words)
+        if fr != en:
+            return "fr" if fr > en else "en"
     lang, _ = _identifier().classify(sample)
     return "fr" if lang == "fr" else "en"
 

@@ -57,6 +57,12 @@ class SpeakerInfo:
     statements: int
     docs: tuple[str, ...]
     is_person: bool
+    variants: tuple[str, ...] = ()      # canonical names of the same person in other documents
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every canonical name this speaker's statements are stored under."""
+        return (self.name, *self.variants)
 
     def to_dict(self) -> dict:
         return asdict(self)

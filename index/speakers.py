@@ -15,9 +15,10 @@ from rapidfuzz import fuzz
 from unidecode import unidecode
 
 from .attribution import RawAttribution
-from .lexicon import FEMININE_TITLES, MASCULINE_TITLES, TITLES
+from .lexicon import FEMININE_TITLES, INSTITUTIONS, MASCULINE_TITLES, TITLES
 
 FUZZY_THRESHOLD = 82
+DEFINITE_WINDOW = 2   # sentences within which a definite description can refer back to a speaker
 COLLECTIVE = {"experts", "observateurs", "analystes", "responsables", "sources", "officials", "analysts",
               "observers", "diplomates", "diplomats", "témoins", "witnesses", "habitants", "residents"}
 
@@ -86,6 +87,13 @@ def _same_name(a: str, b: str) -> bool:
     return ka == kb or (min(len(ka), len(kb)) >= 4 and fuzz.ratio(ka, kb) >= FUZZY_THRESHOLD)
 
 
+def same_full_name(a: str, b: str) -> bool:
+    """Two full names of one person: every word of the shorter matches a word of the longer."""
+    wa, wb = a.split(), b.split()
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    return all(any(_same_name(w, v) for v in long_) for w in short)
+
+
 class SpeakerResolver:
     """Resolves the speakers of one document's sentences, in reading order."""
 
@@ -139,6 +147,17 @@ class SpeakerResolver:
         matches = [p for p in self.people if p.description and key in fold(p.description)]
         return max(matches, key=lambda p: p.last_seen) if matches else None
 
+    def _by_definite_description(self, raw: RawAttribution, position: int) -> Person | None:
+        """'le technicien espagnol a expliqué' right after a named person speaks: that person."""
+        if not raw.definite_role or raw.definite_role in INSTITUTIONS or raw.members:
+            return None
+        for person, plural in reversed(self._last_speakers[-1:]):
+            if not plural and person.is_person and position - person.last_seen <= DEFINITE_WINDOW:
+                if raw.gender and person.gender and raw.gender != person.gender:
+                    return None
+                return person
+        return None
+
     def _by_pronoun(self, raw: RawAttribution) -> tuple[Person, ...]:
         for person, plural in reversed(self._last_speakers):
             if plural != raw.plural:
@@ -167,7 +186,7 @@ class SpeakerResolver:
                 core, gender = strip_titles(name)
                 is_person = raw.person or (len(raw.members) > 0) or core[:1].isupper()
                 if not core[:1].isupper():
-                    role = self._by_role(core)
+                    role = self._by_role(core) or self._by_definite_description(raw, position)
                     if role is not None:
                         resolved.append(role)
                         coref = True

@@ -268,10 +268,17 @@ class Store:
             entry["description"] = entry["description"] or desc
             entry["docs"].add(doc)
         out = []
-        for name, e in merged.items():
-            out.append(SpeakerInfo(name=name, aliases=tuple(sorted(e["aliases"] - {name})), description=e["description"],
-                                   statements=counts.get(name, 0), docs=tuple(sorted(e["docs"] | docs.get(name, set()))),
-                                   is_person=e["is_person"]))
+        for group in _same_person_groups(merged):
+            # The most quoted spelling names the group; the others stay searchable as variants.
+            group.sort(key=lambda n: (-counts.get(n, 0), n))
+            name = group[0]
+            aliases = set().union(*(merged[n]["aliases"] for n in group)) | set(group)
+            out.append(SpeakerInfo(
+                name=name, aliases=tuple(sorted(aliases - {name})),
+                description=next((merged[n]["description"] for n in group if merged[n]["description"]), None),
+                statements=sum(counts.get(n, 0) for n in group),
+                docs=tuple(sorted(set().union(*(merged[n]["docs"] | docs.get(n, set()) for n in group)))),
+                is_person=merged[name]["is_person"], variants=tuple(group[1:])))
         return sorted(out, key=lambda s: (-s.statements, s.name))
 
     @contextmanager
@@ -292,6 +299,29 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _same_person_groups(entries: dict[str, dict]) -> list[list[str]]:
+    """Group canonical names that spell one person across documents ('Dmitri Peskov' = 'Dmitry Peskov').
+
+    Names are blocked by the transliteration key of their last word, so the fuzzy comparison stays
+    within small blocks however many people the store holds.
+    """
+    from .speakers import same_full_name, translit_key
+
+    blocks: dict[str, list[str]] = {}
+    for name, e in entries.items():
+        key = translit_key(name.split()[-1]) if e["is_person"] and len(name.split()) > 1 else f"\x00{name}"
+        blocks.setdefault(key, []).append(name)
+    groups: list[list[str]] = []
+    for names in blocks.values():
+        pending = list(names)
+        while pending:
+            first = pending.pop(0)
+            group = [first] + [n for n in pending if same_full_name(first, n)]
+            pending = [n for n in pending if n not in group]
+            groups.append(group)
+    return groups
 
 
 def _row(s: StoredSentence) -> tuple:

@@ -111,7 +111,7 @@ class Assistant:
             for alias in (info.name, *info.aliases):
                 if _same_name(name, alias) or key == fold(alias) or (
                         all(any(_same_name(p, a) for a in fold(alias).split()) for p in key.split())):
-                    out.add(info.name)
+                    out.update(info.names)
         return out
 
     # -- asking -----------------------------------------------------------------------------

@@ -82,9 +82,18 @@ def abstention(q: QuestionAnalysis, mentioned_only: tuple[str, ...] = ()) -> Dra
 def select_evidence(q: QuestionAnalysis, hits: list[Hit], threshold: float | None = None) -> tuple[list[Hit], tuple[str, ...]]:
     """The hits to answer from, and names the question asks about who never speak (for abstention)."""
     speaking = [s for s in q.speakers if s.statements > 0]
-    silent = tuple(s.name for s in q.speakers if s.statements == 0 and s.is_person)
+    # A name that only appears inside a speaker's description ("mayor of Valencia") is not someone silent.
+    described = " ".join(s.description or "" for s in speaking)
+    silent = tuple(s.name for s in q.speakers if s.statements == 0 and s.is_person and s.name not in described)
     if q.asks_said and not q.asks_identity and silent and not speaking:
         return [], silent
+    if q.asks_identity and q.speakers:
+        # "Who is X?": the sentence that describes X, whatever its similarity score.
+        info = q.speakers[0]
+        own = [h for h in hits if h.speaker_match or info.name in h.sentence.text]
+        described = [h for h in own if info.description and info.description in h.sentence.text]
+        if described or own:
+            return [(described or own)[0]], ()
     if not hits or hits[0].dense < (RELEVANCE_THRESHOLD if threshold is None else threshold):
         return [], ()
     pool = hits

@@ -54,10 +54,18 @@ def _mentions(question: str, known: Iterable[SpeakerInfo]) -> tuple[SpeakerInfo,
             parts = [p for p in fold(alias).split() if p not in STOPWORDS]
             if not parts:
                 continue
-            # A name matches when each of its parts is in the question (any spelling close enough).
-            if all(any(_same_name(p, w) for w in words) for p in parts):
+            # A name matches when each of its parts is in the question (any spelling close enough),
+            # or, for a person, when the question uses the surname alone ("Peskov").
+            surname = info.is_person and len(parts) > 1 and len(parts[-1]) >= 4 and \
+                any(_same_name(parts[-1], w) for w in words)
+            if surname or all(any(_same_name(p, w) for w in words) for p in parts):
                 found.append(info)
                 break
+        else:
+            # "the mayor of Valencia": the description the article gives a speaker.
+            desc = fold(info.description or "")
+            if info.statements and len(desc.split()) >= 2 and len(desc) <= 60 and desc in " ".join(fold(question).split()):
+                found.append(info)
     # Prefer the most specific names: drop ones whose name is a part of another match.
     return tuple(found)
 

@@ -57,7 +57,8 @@ class HybridSearch:
         lexical = dict(self.store.lexical(q.terms, LEXICAL_K))
         spoken: set[str] = set()
         for info in q.speakers:
-            spoken.update(s.id for s in self.store.by_speaker(info.name))
+            for name in info.names:
+                spoken.update(s.id for s in self.store.by_speaker(name))
         ids = list(dict.fromkeys([*dense, *lexical, *spoken]))
         missing = [i for i in ids if i not in dense]
         if missing:

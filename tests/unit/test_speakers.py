@@ -50,3 +50,21 @@ def test_joint_statement_has_each_member():
 def test_unknown_pronoun_stays_unresolved():
     atts, _ = resolve_document([(1, RawAttribution("Il", "a dit", "indirect", pronoun="il", gender="Masc"), [])])
     assert atts[0].canonical_speaker is None and not atts[0].coref
+
+
+def test_definite_description_refers_to_the_speaker_just_quoted():
+    atts, _ = resolve_document([
+        (1, raw("Luis Enrique", person=True, description="entraîneur du PSG"), []),
+        (2, RawAttribution("technicien espagnol", "a expliqué", "direct", definite_role="technicien"), []),
+        (3, RawAttribution("ministère", "a déclaré", "indirect", definite_role="ministère"), []),
+    ])
+    assert atts[1].canonical_speaker == "Luis Enrique" and atts[1].coref
+    assert atts[2].canonical_speaker == "ministère"     # an institution is not an anaphor
+
+
+def test_same_full_name_across_spellings():
+    from index.speakers import same_full_name
+
+    assert same_full_name("Dmitri Peskov", "Dmitry Peskov")
+    assert same_full_name("Sergueï Choïgou", "Sergei Shoigu")
+    assert not same_full_name("Zhang Hong", "Song Zhongping")

@@ -171,3 +171,33 @@ def test_json_citation_shape(tmp_path, monkeypatch):
 def test_empty_question_is_an_error(tmp_path):
     with pytest.raises(InputError):
         _attributed_store(tmp_path / "s").ask("   ")
+
+
+def test_speakers_merge_across_documents_and_surname_questions(tmp_path, monkeypatch):
+    import qa.extractive as ex
+
+    monkeypatch.setattr(ex, "RELEVANCE_THRESHOLD", 0.0)
+    emb = HashEmbeddings()
+    store = Store(tmp_path / "s")
+    store.bind_embedder(emb.name, emb.dimension)
+    for doc, name, text in (("fr", "Dmitri Peskov", "Ces livraisons ne changeraient rien, a estimé Dmitri Peskov."),
+                            ("en", "Dmitry Peskov", "Dmitry Peskov said the move would prolong the conflict.")):
+        s = StoredSentence(id=f"{doc}#S1", doc=doc, n=1, text=text, paragraph=1, start=0, end=len(text),
+                           speaker=name, canonical_speaker=name, description="Kremlin spokesman", cue="said", kind="indirect")
+        store.write_document(DocumentInfo(doc, doc, 1, "en", doc, "now"), [s], emb.embed_documents([text]),
+                             [(name, [name], "Kremlin spokesman", True)])
+    bot = Assistant(store, emb)
+    (peskov,) = [s for s in bot.speakers() if "Peskov" in s.name]
+    assert peskov.statements == 2 and set(peskov.names) == {"Dmitri Peskov", "Dmitry Peskov"}
+    assert {q.id for q in bot.quotes(speaker="Peskov")} == {"fr#S1", "en#S1"}
+    ans = bot.ask("What did Peskov say about the conflict?")
+    assert {c.id for c in ans.citations} <= {"fr#S1", "en#S1"} and ans.citations
+    assert "[en#S1]" in ans.text or "[fr#S1]" in ans.text     # several documents: full ids
+    assert [s.name for s in bot.analyse("What did the Kremlin spokesman say?").speakers] == [peskov.name]
+
+
+def test_short_questions_language():
+    from index.nlp import detect_language
+
+    assert detect_language("Qu'a dit Marquinhos ?") == "fr"
+    assert detect_language("Who is Stephen Powis?") == "en"
