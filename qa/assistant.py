@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from langchain_core.embeddings import Embeddings
-from langchain_core.runnables import Runnable, RunnableLambda
+from langchain_core.runnables import Runnable
 
 from index.embeddings import DEFAULT_EMBEDDER, embedder_name, make_embedder, spec_name
 from index.errors import InputError, StoreError
@@ -16,11 +16,15 @@ from index.records import DocumentInfo, SpeakerInfo, StoredSentence
 from index.speakers import _same_name, fold
 from index.store import Store, default_store_dir
 
-from .citations import check_citations
-from .extractive import Draft, abstention, compose, relevance_threshold
+from .answering import AnswerPipeline
+from .extractive import relevance_threshold
+from .llm import ChatBackend, make_chat_model
 from .question import QuestionAnalysis, analyse_question
 from .retrieval import HybridSearch, SentenceRetriever
-from .types import Answer, Citation
+from .types import Answer
+
+if TYPE_CHECKING:
+    from .conversation import Conversation
 
 MAX_QUESTION_CHARS = 2000
 
@@ -36,8 +40,10 @@ class Assistant:
     """
 
     def __init__(self, store: Store, embedder: Embeddings | str | None = None,
-                 nlp_loader: Callable[[str], Any] | None = None) -> None:
+                 nlp_loader: Callable[[str], Any] | None = None, backend: ChatBackend | None = None) -> None:
         self.store = store
+        self.backend = backend
+        self._pipeline: AnswerPipeline | None = None
         self._nlp_loader = nlp_loader or load_pipeline
         self._embedder_arg = embedder
         self._embedder: Embeddings | None = embedder if isinstance(embedder, Embeddings) else None
@@ -47,21 +53,22 @@ class Assistant:
             store.bind_embedder(spec_name(embedder) if isinstance(embedder, str) else
                                 embedder_name(embedder) if embedder is not None else store.embedder)
         self._speakers: list[SpeakerInfo] | None = None
-        self._chain: Runnable | None = None
 
     @classmethod
     def open(cls, store: str | Path | Store | None = None, embedder: Embeddings | str | None = None,
-             llm: Any = None, client: Any = None, create: bool = True,
+             llm: Any = "auto", client: Any = None, create: bool = True,
              nlp_loader: Callable[[str], Any] | None = None) -> "Assistant":
-        """Open (or create) a store. ``embedder``: a spec, an Embeddings object, or None for the store's own."""
-        set_offline_env()
-        if llm not in (None, "none", "extractive"):
-            from index.errors import BackendError
+        """Open (or create) a store.
 
-            raise BackendError("only the extractive answerer (llm=None) is available in this version.")
+        ``embedder``: a spec, an Embeddings object, or None for the store's own.
+        ``llm``: None or 'none' (extractive), 'auto', 'llama-cpp:PATH', 'ollama:MODEL', 'openai:MODEL',
+        or any LangChain chat model object.
+        """
+        set_offline_env()
+        backend = _backend(llm)
         if not isinstance(store, Store):
             store = Store(store or default_store_dir(), client=client, create=create)
-        return cls(store, embedder, nlp_loader)
+        return cls(store, embedder, nlp_loader, backend)
 
     # -- embedder ---------------------------------------------------------------------------
     @property
@@ -119,47 +126,59 @@ class Assistant:
         return analyse_question(question, self.speakers())
 
     @property
-    def chain(self) -> Runnable:
-        """question -> Answer, as an LCEL chain: analyse | retrieve | compose | verify."""
-        if self._chain is None:
+    def pipeline(self) -> AnswerPipeline:
+        if self._pipeline is None:
             search = HybridSearch(self.store, self.embedder)
-            threshold = relevance_threshold(embedder_name(self.embedder))
             self.retriever = SentenceRetriever(search_engine=search, analyse=self.analyse)
-            self._chain = (RunnableLambda(lambda q: {"analysis": self.analyse(q)})
-                           | RunnableLambda(lambda st: {**st, "hits": search.search(st["analysis"])})
-                           | RunnableLambda(lambda st: {**st, "draft": compose(st["analysis"], st["hits"],
-                                                                                 self._multi_doc(), threshold)})
-                           | RunnableLambda(self._verify))
-        return self._chain
+            self._pipeline = AnswerPipeline(search, self.analyse, self.speakers, self._multi_doc,
+                                            relevance_threshold(embedder_name(self.embedder)), self.backend)
+        return self._pipeline
+
+    @property
+    def chain(self) -> Runnable:
+        """question -> Answer, as an LCEL chain (prepare | answer; the LLM part is prompt | model | parser)."""
+        return self.pipeline.chain
+
+    @property
+    def answerer(self) -> str:
+        """'extractive' or the chat model's name."""
+        return self.backend.name if self.backend else "extractive"
 
     def _multi_doc(self) -> bool:
         return len(self.store.documents()) > 1
 
-    def ask(self, question: str) -> Answer:
-        """Answer one question from the indexed articles."""
+    def _checked_question(self, question: str) -> str:
         if not isinstance(question, str) or not question.strip():
             raise InputError("the question is empty.")
-        question = " ".join(question.split())[:MAX_QUESTION_CHARS]
         if self.store.count() == 0:
             raise StoreError(f"the store at {self.store.path} is empty; index an article first "
                              f"(whosaid index --store {self.store.path} FILE).")
-        return self.chain.invoke(question)
+        return " ".join(question.split())[:MAX_QUESTION_CHARS]
 
-    def _verify(self, state: dict) -> Answer:
-        q: QuestionAnalysis = state["analysis"]
-        draft: Draft = state["draft"]
-        evidence = [h.sentence for h in state["hits"]]
-        by_id = {s.id: s for s in evidence}
-        checked = check_citations(draft.text, list(by_id))
-        if not draft.abstained and not checked.valid:
-            draft = abstention(q)
-            checked = check_citations(draft.text, [])
-        cites = tuple(_citation(by_id[i]) for i in checked.valid)
-        return Answer(question=q.text, text=checked.text, abstained=draft.abstained, citations=cites,
-                      language=q.language, evidence=tuple(by_id))
+    def ask(self, question: str) -> Answer:
+        """Answer one question from the indexed articles."""
+        return self.chain.invoke(self._checked_question(question))
+
+    def stream(self, question: str) -> Iterator[str | Answer]:
+        """Yield the answer's text as it is generated, then the verified Answer.
+
+        >>> for part in bot.stream("Who said it?"):          # doctest: +SKIP
+        ...     print(part if isinstance(part, str) else part.citations, end="")
+        """
+        return self.pipeline.stream(self._checked_question(question))
+
+    def conversation(self) -> "Conversation":
+        """A conversation that remembers who was discussed, for follow-ups ("and what did he say…")."""
+        from .conversation import Conversation
+
+        return Conversation(self)
 
 
-def _citation(s: StoredSentence) -> Citation:
-    return Citation(id=s.id, doc=s.doc, sentence=s.n, text=s.text,
-                    speaker=s.canonical_speaker.replace("; ", " & ") if s.canonical_speaker else None,
-                    speaker_as_written=s.speaker, cue=s.cue)
+
+
+def _backend(llm: Any) -> ChatBackend | None:
+    if llm is None or isinstance(llm, ChatBackend):
+        return llm
+    if isinstance(llm, str):
+        return make_chat_model(llm)
+    return ChatBackend(llm, getattr(llm, "model_name", None) or type(llm).__name__)

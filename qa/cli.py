@@ -19,13 +19,16 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--store", metavar="DIR", help="store directory (default: $WHOSAID_HOME or a per-user dir)")
     common.add_argument("--embedder", metavar="SPEC",
                         help="e5-small (default), minilm or sentence-transformers:PATH; a store keeps the one it was built with")
+    answering = argparse.ArgumentParser(add_help=False)
+    answering.add_argument("--llm", metavar="SPEC",
+                           help="none, auto (default, or $WHOSAID_LLM), llama-cpp:PATH.gguf, ollama:MODEL, openai:MODEL")
     p = argparse.ArgumentParser(prog="whosaid", description="Ask who said what in news articles; answers cite sentences.")
     p.add_argument("--version", action="version", version=f"whosaid {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     s = sub.add_parser("index", parents=[common], help="index article files (idempotent)",
                        description="Index article files. Example: whosaid index data/article.txt")
     s.add_argument("paths", nargs="+", metavar="PATH")
-    s = sub.add_parser("ask", parents=[common], help="answer one question, or '-' for one per stdin line",
+    s = sub.add_parser("ask", parents=[common, answering], help="answer one question, or '-' for one per stdin line",
                        description="Answer a question. Example: whosaid ask 'Who said Russia was helping China?'")
     s.add_argument("question", nargs="+", help="the question, or - to read one question per line on stdin (JSON lines out)")
     s.add_argument("--json", action="store_true", help="print the answer as JSON")
@@ -39,14 +42,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("docs", parents=[common], help="indexed documents", description="List documents.")
     s.add_argument("--json", action="store_true")
-    sub.add_parser("chat", parents=[common], help="interactive chat", description="Chat. Example: whosaid chat")
+    sub.add_parser("chat", parents=[common, answering], help="interactive chat",
+                   description="Chat. Example: whosaid chat --llm none")
     return p
 
 
 def _assistant(args, create: bool = False):
     from .assistant import Assistant
 
-    return Assistant.open(store=args.store, embedder=args.embedder, create=create)
+    # Only ask and chat answer questions; the other commands never need a model.
+    llm = (args.llm or "auto") if hasattr(args, "llm") else "none"
+    return Assistant.open(store=args.store, embedder=args.embedder, create=create, llm=llm)
 
 
 def _cmd_index(args) -> int:

@@ -29,9 +29,12 @@ class Answer:
     model: str | None = None
     language: str = "en"
     evidence: tuple[str, ...] = field(default=(), compare=False)
+    fallback: bool = False                 # the model's answer failed the checks; this is the extractive one
+    checks: dict = field(default_factory=dict, compare=False, hash=False)
 
     def to_dict(self) -> dict:
         """The Answer JSON contract."""
         return {"question": self.question, "answer": self.text, "abstained": self.abstained,
                 "citations": [asdict(c) for c in self.citations], "answerer": self.answerer,
-                "model": self.model, "language": self.language, "evidence": list(self.evidence)}
+                "model": self.model, "fallback": self.fallback, "checks": dict(self.checks),
+                "language": self.language, "evidence": list(self.evidence)}

@@ -16,7 +16,8 @@ ARTICLE = ("Le ministre a visité Moscou mardi pour une réunion officielle.\n"
 
 
 def open_bot(path, embedder=None):
-    return Assistant.open(store=path, embedder=embedder or HashEmbeddings(), nlp_loader=lambda lang: blank_nlp(lang))
+    return Assistant.open(store=path, embedder=embedder or HashEmbeddings(), llm="none",
+                          nlp_loader=lambda lang: blank_nlp(lang))
 
 
 @pytest.fixture
@@ -83,7 +84,7 @@ def test_manifest_and_scalar_metadata(tmp_path, article):
 
 def test_missing_store_is_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match="no whosaid store"):
-        Assistant.open(store=tmp_path / "none", embedder=HashEmbeddings(), create=False)
+        Assistant.open(store=tmp_path / "none", embedder=HashEmbeddings(), llm="none", create=False)
 
 
 def test_damaged_database_is_a_clear_error(tmp_path):
