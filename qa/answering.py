@@ -3,11 +3,13 @@ model, and check every citation against the evidence. Streaming yields text as i
 ends with the verified Answer."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from index.errors import BackendError, WhosaidError
 from index.records import SpeakerInfo, StoredSentence
 
 from .citations import check_citations
@@ -62,9 +64,22 @@ class AnswerPipeline:
         if self._llm is None or not prep.chosen:
             return self.extractive(prep)
         cards = self._cards(prep)
-        text = self._llm.invoke(prompt_inputs(prep.analysis.text, prep.analysis.language,
-                                              evidence_cards(cards, self.multi_doc())))
+        with self._model_errors():
+            text = self._llm.invoke(prompt_inputs(prep.analysis.text, prep.analysis.language,
+                                                  evidence_cards(cards, self.multi_doc())))
         return self.checked_llm_answer(prep, cards, text)
+
+    @contextmanager
+    def _model_errors(self) -> Iterator[None]:
+        """A model or server failure becomes a message that names the model and the way out."""
+        try:
+            yield
+        except WhosaidError:
+            raise
+        except Exception as exc:  # each backend raises its own types (connection, HTTP, llama.cpp)
+            detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            raise BackendError(f"the model {self.backend.name} did not answer ({detail}); check that it is "
+                               f"running, or use --llm none for the extractive answerer.") from None
 
     def stream(self, question: str) -> Iterator[str | Answer]:
         """Text chunks as they are produced, then the verified Answer."""
@@ -76,10 +91,11 @@ class AnswerPipeline:
             return
         cards = self._cards(prep)
         parts: list[str] = []
-        for token in self._llm.stream(prompt_inputs(prep.analysis.text, prep.analysis.language,
-                                                    evidence_cards(cards, self.multi_doc()))):
-            parts.append(token)
-            yield token
+        with self._model_errors():
+            for token in self._llm.stream(prompt_inputs(prep.analysis.text, prep.analysis.language,
+                                                        evidence_cards(cards, self.multi_doc()))):
+                parts.append(token)
+                yield token
         yield self.checked_llm_answer(prep, cards, "".join(parts))
 
     def _cards(self, prep: Prepared) -> list[StoredSentence]:
@@ -105,11 +121,13 @@ class AnswerPipeline:
             return Answer(question=answer.question, text=f"{note}\n{answer.text}", abstained=answer.abstained,
                           citations=answer.citations, answerer="extractive", model=self.backend.name,
                           language=q.language, evidence=answer.evidence, fallback=True,
-                          checks={"dropped_claims": result.dropped_claims, "misattributions": result.misattributions})
+                          checks={"dropped_claims": result.dropped_claims, "misattributions": result.misattributions,
+                                  "model_output": text})
         citations = tuple(_citation(evidence[i]) for i in result.cited)
         return Answer(question=q.text, text=result.text, abstained=False, citations=citations, answerer="llm",
                       model=self.backend.name, language=q.language, evidence=tuple(evidence),
-                      checks={"dropped_claims": result.dropped_claims, "misattributions": result.misattributions})
+                      checks={"dropped_claims": result.dropped_claims, "misattributions": result.misattributions,
+                                  "model_output": text})
 
     def _finish(self, q: QuestionAnalysis, draft: Draft, evidence: list[StoredSentence], answerer: str,
                 model: str | None) -> Answer:

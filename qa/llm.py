@@ -46,7 +46,9 @@ def _ollama_first_model() -> str | None:
 
 def resolve_spec(spec: str | None) -> str:
     """Turn 'auto' (the default) into a concrete spec, or 'none' when no model is configured or reachable."""
-    spec = (spec or os.environ.get("WHOSAID_LLM") or "auto").strip()
+    if spec in (None, "", "auto"):
+        spec = os.environ.get("WHOSAID_LLM") or "auto"
+    spec = spec.strip()
     if spec != "auto":
         return spec
     if os.environ.get("WHOSAID_GGUF"):
