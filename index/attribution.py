@@ -321,6 +321,8 @@ def _is_clause_head(tok: "Token") -> bool:
 
 def _subject(verb: "Token") -> "Token | None":
     subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    # Inverted clitics ("a-t-il ajouté") get various labels; the pronoun is the subject.
+    subjects += [c for c in verb.children if c.text.startswith("-") and _pronoun(c) and c not in subjects]
     if subjects:
         # "Le président ukrainien Volodymyr Zelensky a appelé": two subjects, the name wins;
         # "a-t-il rappelé": '-t' and '-il', the pronoun wins.

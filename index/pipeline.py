@@ -71,7 +71,7 @@ def index_article(article: Article, store: Store, embedder: Embeddings,
     lang, sentences, people = analyse(article, nlp_loader)
     vectors = embedder.embed_documents([embedding_text(s) for s in sentences])
     info = DocumentInfo(name=article.name, sha256=article.sha256, sentences=len(sentences), language=lang,
-                        source=article.source, indexed_at=now_iso())
+                        source=article.source, indexed_at=now_iso(), title=article.title, date=article.date)
     store.write_document(info, sentences, vectors, people)
     return IndexReport(article.name, "replaced" if existing else "added", len(sentences),
                        attributed=sum(1 for s in sentences if s.speaker), seconds=time.perf_counter() - t0)

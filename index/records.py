@@ -45,6 +45,8 @@ class DocumentInfo:
     language: str
     source: str
     indexed_at: str
+    title: str | None = None
+    date: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,11 @@ from typing import Any, Iterable, Iterator, Sequence
 from .errors import EmbedderMismatch, StoreError
 from .records import DocumentInfo, SpeakerInfo, StoredSentence
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 COLLECTION = "sentences"
+VERSION_CHARS = 16
+UPSERT_BATCH = 1000
+_DOC_COLUMNS = "name, sha256, sentences, language, source, indexed_at, title, date"
 _SENTENCE_COLUMNS = ("id", "doc", "n", "text", "paragraph", "start", "end_", "speaker", "canonical_speaker",
                      "description", "cue", "source", "kind", "coref")
 
@@ -25,7 +28,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
     name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, sentences INTEGER NOT NULL, language TEXT NOT NULL,
-    source TEXT NOT NULL, indexed_at TEXT NOT NULL);
+    source TEXT NOT NULL, indexed_at TEXT NOT NULL, title TEXT, date TEXT);
 CREATE TABLE IF NOT EXISTS sentences (
     id TEXT PRIMARY KEY, doc TEXT NOT NULL, n INTEGER NOT NULL, text TEXT NOT NULL, paragraph INTEGER NOT NULL,
     start INTEGER NOT NULL, end_ INTEGER NOT NULL, speaker TEXT, canonical_speaker TEXT, description TEXT,
@@ -74,6 +77,8 @@ class Store:
                 raise StoreError(f"cannot create the store directory {self.path}: {exc.strerror}.") from None
         try:
             self._db = sqlite3.connect(db_file, timeout=30, check_same_thread=False)
+            # WAL: readers (ask) keep working while one writer (index) commits.
+            self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"the store database {db_file} is damaged or not a whosaid store ({exc}); "
@@ -88,7 +93,11 @@ class Store:
         return row[0] if row else None
 
     def _check_format(self) -> None:
-        found = self._meta("format")
+        try:
+            found = self._meta("format")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the store database in {self.path} is damaged ({exc}); "
+                             f"move the store away and index your articles again.") from None
         if found is None:
             with self._db:
                 self._db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (str(FORMAT_VERSION),))
@@ -126,24 +135,23 @@ class Store:
     @property
     def collection(self):
         if self._collection is None:
-            if self._client is None:
-                self._client = _chroma_client(self.path)
             try:
+                if self._client is None:
+                    self._client = _chroma_client(self.path)
                 self._collection = self._client.get_or_create_collection(
                     COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
             except Exception as exc:  # chromadb raises its own types for a damaged or foreign store
-                raise StoreError(f"cannot open the Chroma index in {self.path}: {str(exc)[:200]}") from None
+                raise StoreError(f"cannot open the Chroma index in {self.path}: {str(exc)[:200]}; if it is damaged, "
+                                 f"move the store away and index your articles again.") from None
         return self._collection
 
     # -- documents --------------------------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
-        rows = self._db.execute("SELECT name, sha256, sentences, language, source, indexed_at FROM documents "
-                                "ORDER BY name").fetchall()
+        rows = self._db.execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY name").fetchall()
         return [DocumentInfo(*r) for r in rows]
 
     def document(self, name: str) -> DocumentInfo | None:
-        row = self._db.execute("SELECT name, sha256, sentences, language, source, indexed_at FROM documents "
-                               "WHERE name = ?", (name,)).fetchone()
+        row = self._db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE name = ?", (name,)).fetchone()
         return DocumentInfo(*row) if row else None
 
     def find_by_hash(self, sha256: str) -> str | None:
@@ -152,22 +160,20 @@ class Store:
 
     def write_document(self, info: DocumentInfo, sentences: Sequence[StoredSentence],
                        vectors: Sequence[Sequence[float]], people: Iterable[tuple[str, Sequence[str], str | None, bool]]) -> None:
-        """Replace a document: vectors first, then the manifest in one SQLite transaction.
+        """Replace a document atomically, as readers see it.
 
-        A crash between the two leaves vectors the manifest does not list; readers ignore them and
-        the next run overwrites them (ids are deterministic).
+        Vectors go to Chroma under ids versioned by the content hash, so a new version never
+        overwrites the vectors of the one readers still use; then one SQLite transaction switches
+        the manifest to the new version; then the old version's vectors are deleted. Killed at any
+        point, readers see the old version or the new one, never a mix; the next run completes it.
         """
-        new_ids = {s.id for s in sentences}
-        stale = [r[0] for r in self._db.execute("SELECT id FROM sentences WHERE doc = ?", (info.name,))
-                 if r[0] not in new_ids]
-        if sentences:
-            for i in range(0, len(sentences), 2000):
-                chunk = sentences[i:i + 2000]
-                self.collection.upsert(ids=[s.id for s in chunk], embeddings=[list(v) for v in vectors[i:i + 2000]],
-                                       documents=[s.text for s in chunk],
-                                       metadatas=[_chroma_metadata(s) for s in chunk])
-        if stale:
-            self.collection.delete(ids=stale)
+        version = info.sha256[:VERSION_CHARS]
+        for i in range(0, len(sentences), UPSERT_BATCH):
+            chunk = sentences[i:i + UPSERT_BATCH]
+            self.collection.upsert(ids=[vector_id(s.id, version) for s in chunk],
+                                   embeddings=[list(v) for v in vectors[i:i + UPSERT_BATCH]],
+                                   documents=[s.text for s in chunk],
+                                   metadatas=[_chroma_metadata(s, version) for s in chunk])
         with self._db:
             self._delete_rows(info.name)
             self._db.executemany(f"INSERT INTO sentences ({', '.join(_SENTENCE_COLUMNS)}) VALUES "
@@ -180,7 +186,9 @@ class Store:
             self._db.executemany("INSERT INTO people VALUES (?, ?, ?, ?, ?)",
                                  [(info.name, name, json.dumps(sorted(aliases)), desc, int(is_person))
                                   for name, aliases, desc, is_person in people])
-            self._db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?)", astuple(info))
+            self._db.execute(f"INSERT OR REPLACE INTO documents ({_DOC_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             astuple(info))
+        self.collection.delete(where={"$and": [{"doc": info.name}, {"version": {"$ne": version}}]})
 
     def _delete_rows(self, doc: str) -> None:
         self._db.execute("DELETE FROM sentences_fts WHERE id IN (SELECT id FROM sentences WHERE doc = ?)", (doc,))
@@ -190,8 +198,7 @@ class Store:
 
     def remove_document(self, name: str) -> bool:
         """Remove a document's sentences and vectors; False when it was not there."""
-        ids = [r[0] for r in self._db.execute("SELECT id FROM sentences WHERE doc = ?", (name,))]
-        if not ids and self.document(name) is None:
+        if self.document(name) is None:
             return False
         with self._db:
             self._delete_rows(name)
@@ -217,13 +224,33 @@ class Store:
                                 f"AND ? ORDER BY n", (sentence.doc, sentence.n - before, sentence.n + after)).fetchall()
         return [_sentence(r) for r in rows]
 
+    def _versions(self, docs: Iterable[str]) -> dict[str, str]:
+        names = list(set(docs))
+        if not names:
+            return {}
+        rows = self._db.execute(f"SELECT name, sha256 FROM documents WHERE name IN ({', '.join('?' * len(names))})",
+                                names).fetchall()
+        return {name: sha[:VERSION_CHARS] for name, sha in rows}
+
     def dense(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
-        """(id, cosine similarity) of the k nearest sentences."""
+        """(sentence id, cosine similarity) of the k nearest sentences of the current versions."""
         total = self.count()
         if total == 0:
             return []
         res = self.collection.query(query_embeddings=[list(vector)], n_results=min(k, total), include=["distances"])
-        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+        pairs = [(vid.rpartition("@"), 1.0 - float(d)) for vid, d in zip(res["ids"][0], res["distances"][0])]
+        current = self._versions(sid.rpartition("#")[0] for (sid, _, _), _ in pairs)
+        # Vectors of a version the manifest does not list (an interrupted write) are not evidence.
+        return [(sid, sim) for (sid, _, ver), sim in pairs if current.get(sid.rpartition("#")[0]) == ver]
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """The stored vectors of sentences (current versions) by sentence id."""
+        current = self._versions(i.rpartition("#")[0] for i in ids)
+        wanted = [vector_id(i, current[i.rpartition("#")[0]]) for i in ids if i.rpartition("#")[0] in current]
+        if not wanted:
+            return {}
+        got = self.collection.get(ids=wanted, include=["embeddings"])
+        return {vid.rpartition("@")[0]: list(vec) for vid, vec in zip(got["ids"], got["embeddings"])}
 
     def lexical(self, terms: Sequence[str], k: int) -> list[tuple[str, float]]:
         """(id, BM25 score, higher is better) for sentences matching any of the terms."""
@@ -335,9 +362,14 @@ def _sentence(r: Sequence) -> StoredSentence:
                           coref=bool(r[13]))
 
 
-def _chroma_metadata(s: StoredSentence) -> dict[str, Any]:
+def vector_id(sentence_id: str, version: str) -> str:
+    """The Chroma id of a sentence's vector: the sentence id and its document's content version."""
+    return f"{sentence_id}@{version}"
+
+
+def _chroma_metadata(s: StoredSentence, version: str) -> dict[str, Any]:
     """Scalar metadata only (Chroma's rule): lists become '; '-joined strings, None becomes ''."""
-    return {"doc": s.doc, "n": s.n, "paragraph": s.paragraph, "start": s.start, "end": s.end,
+    return {"doc": s.doc, "n": s.n, "sid": s.id, "version": version, "paragraph": s.paragraph, "start": s.start, "end": s.end,
             "speaker": s.speaker or "", "canonical_speaker": s.canonical_speaker or "", "cue": s.cue or "",
             "source": s.source or "", "kind": s.kind or "", "coref": s.coref}
 

@@ -1,8 +1,10 @@
 """The public entry point: open a store, index articles, ask questions, list quotes and speakers."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.runnables import Runnable
@@ -11,7 +13,7 @@ from index.embeddings import DEFAULT_EMBEDDER, embedder_name, make_embedder, spe
 from index.errors import InputError, StoreError
 from index.nlp import load_pipeline, set_offline_env
 from index.pipeline import IndexReport, index_article
-from index.reader import read_article
+from index.reader import DEFAULT_GLOB, Article, expand_paths, read_article
 from index.records import DocumentInfo, SpeakerInfo, StoredSentence
 from index.speakers import _same_name, fold
 from index.store import Store, default_store_dir
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from .conversation import Conversation
 
 MAX_QUESTION_CHARS = 2000
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
 
 
 class Assistant:
@@ -80,18 +83,36 @@ class Assistant:
         return self._embedder
 
     # -- indexing ---------------------------------------------------------------------------
-    def index(self, paths: Iterable[str | Path]) -> list[IndexReport]:
-        """Index files (idempotent). Every path is read before anything is written."""
-        articles = [read_article(p) for p in paths]
+    def index(self, paths: Iterable[str | Path], glob: str = DEFAULT_GLOB,
+              progress: Callable[[IndexReport], None] | None = None) -> list[IndexReport]:
+        """Index files and directories (recursively, files matching ``glob``); idempotent.
+
+        Every file is read and checked before anything is written, so one bad file stores nothing.
+        """
+        articles = [read_article(p) for p in expand_paths(paths, glob)]
+        return self.index_articles(articles, progress)
+
+    def index_articles(self, articles: Sequence[Article],
+                       progress: Callable[[IndexReport], None] | None = None) -> list[IndexReport]:
+        """Index articles already read (e.g. from stdin with ``index.reader.read_stdin``)."""
         if not articles:
             raise InputError("no files to index.")
         reports = []
         with self.store.writer():
             for article in articles:
-                reports.append(index_article(article, self.store, self.embedder, self._nlp_loader,
-                                             spec=self._embedder_spec))
+                report = index_article(article, self.store, self.embedder, self._nlp_loader, spec=self._embedder_spec)
+                reports.append(report)
+                if progress:
+                    progress(report)
         self._speakers = None
         return reports
+
+    def remove(self, doc: str) -> bool:
+        """Remove a document; False when the store has no document of that name."""
+        with self.store.writer():
+            removed = self.store.remove_document(doc)
+        self._speakers = None
+        return removed
 
     # -- reading ----------------------------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
@@ -153,7 +174,14 @@ class Assistant:
         if self.store.count() == 0:
             raise StoreError(f"the store at {self.store.path} is empty; index an article first "
                              f"(whosaid index --store {self.store.path} FILE).")
-        return " ".join(question.split())[:MAX_QUESTION_CHARS]
+        # Terminal escapes and control characters (pasted noise) carry nothing; very long input is cut.
+        cleaned = _ANSI.sub(" ", question)
+        cleaned = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in cleaned)
+        if not cleaned.strip():
+            raise InputError("the question is empty.")
+        if not any(c.isalpha() for c in cleaned):
+            raise InputError("the question has no words.")
+        return " ".join(cleaned.split())[:MAX_QUESTION_CHARS]
 
     def ask(self, question: str) -> Answer:
         """Answer one question from the indexed articles."""

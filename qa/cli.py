@@ -10,6 +10,7 @@ import sys
 from typing import Sequence
 
 from index.errors import WhosaidError
+from index.reader import DEFAULT_GLOB
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,9 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="whosaid", description="Ask who said what in news articles; answers cite sentences.")
     p.add_argument("--version", action="version", version=f"whosaid {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    s = sub.add_parser("index", parents=[common], help="index article files (idempotent)",
-                       description="Index article files. Example: whosaid index data/article.txt")
-    s.add_argument("paths", nargs="+", metavar="PATH")
+    s = sub.add_parser("index", parents=[common], help="index article files or folders (idempotent)",
+                       description="Index articles (.txt, .md, .html; folders recursively; - for stdin). "
+                                   "Example: whosaid index data/ --glob '*.html'")
+    s.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - to read one article on stdin")
+    s.add_argument("--glob", default=DEFAULT_GLOB, help=f"file patterns inside folders (default: {DEFAULT_GLOB})")
+    s.add_argument("--name", help="document name for an article read on stdin (default: stdin)")
     s = sub.add_parser("ask", parents=[common, answering], help="answer one question, or '-' for one per stdin line",
                        description="Answer a question. Example: whosaid ask 'Who said Russia was helping China?'")
     s.add_argument("question", nargs="+", help="the question, or - to read one question per line on stdin (JSON lines out)")
@@ -40,8 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("speakers", parents=[common], help="canonical speakers with aliases and counts",
                        description="List speakers. Example: whosaid speakers --json")
     s.add_argument("--json", action="store_true")
-    s = sub.add_parser("docs", parents=[common], help="indexed documents", description="List documents.")
+    s = sub.add_parser("docs", parents=[common], help="indexed documents",
+                       description="List documents. Example: whosaid docs --json")
     s.add_argument("--json", action="store_true")
+    s = sub.add_parser("remove", parents=[common], help="remove a document",
+                       description="Remove a document and its sentences. Example: whosaid remove my_article")
+    s.add_argument("doc", metavar="DOC")
     sub.add_parser("chat", parents=[common, answering], help="interactive chat",
                    description="Chat. Example: whosaid chat --llm none")
     return p
@@ -56,15 +64,25 @@ def _assistant(args, create: bool = False):
 
 
 def _cmd_index(args) -> int:
+    from index.reader import expand_paths, read_article, read_stdin
+
     bot = _assistant(args, create=True)
-    for r in bot.index(args.paths):
-        if r.status == "duplicate":
-            print(f"{r.doc}: same content as '{r.duplicate_of}', not stored again")
-        elif r.status == "unchanged":
-            print(f"{r.doc}: unchanged ({r.sentences} sentences already indexed)")
-        else:
-            print(f"{r.doc}: {r.status} {r.sentences} sentences, {r.attributed} attributed ({r.seconds:.1f} s)")
+    # Everything is read and checked before the first write: one bad input stores nothing.
+    articles = [read_stdin(sys.stdin.buffer.read(), args.name or "stdin")] if "-" in args.paths else []
+    files = [p for p in args.paths if p != "-"]
+    if files:
+        articles += [read_article(p) for p in expand_paths(files, args.glob)]
+    bot.index_articles(articles, progress=_report)
     return 0
+
+
+def _report(r) -> None:
+    if r.status == "duplicate":
+        print(f"{r.doc}: same content as '{r.duplicate_of}', not stored again", flush=True)
+    elif r.status == "unchanged":
+        print(f"{r.doc}: unchanged ({r.sentences} sentences already indexed)", flush=True)
+    else:
+        print(f"{r.doc}: {r.status} {r.sentences} sentences, {r.attributed} attributed ({r.seconds:.1f} s)", flush=True)
 
 
 def _cmd_ask(args) -> int:
@@ -112,9 +130,18 @@ def _cmd_docs(args) -> int:
         print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=1))
     else:
         for r in rows:
-            print(f"{r.name}: {r.sentences} sentences, {r.language}, indexed {r.indexed_at} ({r.source})")
+            title = f" — {r.title}" if r.title else ""
+            print(f"{r.name}{title}: {r.sentences} sentences, {r.language}, sha256 {r.sha256[:12]}, "
+                  f"indexed {r.indexed_at} ({r.source})")
         if not rows:
             print("No documents.")
+    return 0
+
+
+def _cmd_remove(args) -> int:
+    if not _assistant(args).remove(args.doc):
+        raise WhosaidError(f"no document named '{args.doc}'; see `whosaid docs`.")
+    print(f"{args.doc}: removed")
     return 0
 
 
@@ -125,7 +152,7 @@ def _cmd_chat(args) -> int:
 
 
 COMMANDS = {"index": _cmd_index, "ask": _cmd_ask, "quotes": _cmd_quotes, "speakers": _cmd_speakers,
-            "docs": _cmd_docs, "chat": _cmd_chat}
+            "docs": _cmd_docs, "remove": _cmd_remove, "chat": _cmd_chat}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

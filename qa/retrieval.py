@@ -84,9 +84,8 @@ class HybridSearch:
         return hits[:limit]
 
     def _similarities(self, qvec: np.ndarray, ids: list[str]) -> dict[str, float]:
-        got = self.store.collection.get(ids=ids, include=["embeddings"])
         out = {}
-        for i, vec in zip(got["ids"], got["embeddings"]):
+        for i, vec in self.store.vectors(ids).items():
             v = np.asarray(vec, dtype=np.float32)
             out[i] = float(v @ qvec / ((np.linalg.norm(v) * np.linalg.norm(qvec)) or 1.0))
         return out

@@ -24,7 +24,6 @@ def test_bom_crlf_and_control_characters_are_cleaned(tmp_path):
     (b"", ".txt", "empty"),
     (b"   \n\n ", ".txt", "empty"),
     (b"\x00\x01\x02binary", ".txt", "binary"),
-    (b"caf\xe9", ".txt", "UTF-8"),
     (b"<html></html>", ".pdf", "unsupported"),
 ])
 def test_bad_files_raise_clear_errors(tmp_path, content, suffix, message):

@@ -34,7 +34,10 @@ def test_index_is_idempotent_and_ids_are_deterministic(tmp_path, article):
     again = bot.index([article])[0]
     assert again.status == "unchanged"
     assert bot.store.collection.count() == 3 and bot.store.count() == 3
-    assert sorted(bot.store.collection.get()["ids"]) == ["art#S1", "art#S2", "art#S3"]
+    got = bot.store.collection.get(include=["metadatas"])
+    assert sorted(m["sid"] for m in got["metadatas"]) == ["art#S1", "art#S2", "art#S3"]
+    version = bot.documents()[0].sha256[:16]
+    assert sorted(got["ids"]) == [f"art#S{n}@{version}" for n in (1, 2, 3)]
 
 
 def test_changed_file_replaces_its_sentences(tmp_path, article):
@@ -77,7 +80,7 @@ def test_manifest_and_scalar_metadata(tmp_path, article):
     bot.index([article])
     (doc,) = bot.documents()
     assert (doc.name, doc.sentences, doc.language) == ("art", 3, "fr")
-    meta = bot.store.collection.get(ids=["art#S2"])["metadatas"][0]
+    meta = bot.store.collection.get(where={"sid": "art#S2"})["metadatas"][0]
     assert meta["doc"] == "art" and meta["n"] == 2 and meta["paragraph"] == 2
     assert all(isinstance(v, (str, int, float, bool)) for v in meta.values())
 
