@@ -62,7 +62,7 @@ eval-own: install
 	$(BIN)/python $(EVAL_DIR)/score.py tests/data/offtopic.jsonl --store .eval-own-store --cmd $(BIN)/whosaid | tail -1
 	$(BIN)/python bench/attribution_eval.py
 
-bench: install
+bench: install-test
 	$(BIN)/python bench/run.py
 
 clean:

@@ -54,17 +54,27 @@ def default_store_dir() -> Path:
     return Path(user_data_dir("whosaid")) / "store"
 
 
-def _chroma_client(path: Path):
+def _chroma_client(path: Path, url: str | None = None):
+    """A persistent Chroma inside the store, or an HttpClient for a Chroma server (embeddings stay here)."""
     import chromadb
     from chromadb.config import Settings
 
-    return chromadb.PersistentClient(path=str(path / "chroma"), settings=Settings(anonymized_telemetry=False))
+    settings = Settings(anonymized_telemetry=False)
+    if url:
+        from urllib.parse import urlparse
+
+        u = urlparse(url if "://" in url else f"http://{url}")
+        if not u.hostname:
+            raise StoreError(f"bad Chroma URL '{url}'; expected http://HOST:PORT.")
+        return chromadb.HttpClient(host=u.hostname, port=u.port or (443 if u.scheme == "https" else 8000),
+                                   ssl=u.scheme == "https", settings=settings)
+    return chromadb.PersistentClient(path=str(path / "chroma"), settings=settings)
 
 
 class Store:
     """A whosaid store in a directory (``client`` lets tests or a server mode pass their own Chroma)."""
 
-    def __init__(self, path: str | Path, client: Any = None, create: bool = True) -> None:
+    def __init__(self, path: str | Path, client: Any = None, create: bool = True, chroma_url: str | None = None) -> None:
         self.path = Path(path).expanduser()
         db_file = self.path / "whosaid.db"
         if not db_file.exists():
@@ -85,7 +95,15 @@ class Store:
                              f"move it away and index your articles again.") from None
         self._check_format()
         self._client = client
+        self._chroma_url = chroma_url
         self._collection = None
+        if self._meta("collection") is None:
+            # One collection per store, so several stores can share one Chroma server.
+            import uuid
+
+            with self._db:
+                self._db.execute("INSERT OR IGNORE INTO meta VALUES ('collection', ?)",
+                                 (f"whosaid-{uuid.uuid4().hex[:16]}",))
 
     # -- metadata ---------------------------------------------------------------------------
     def _meta(self, key: str) -> str | None:
@@ -137,18 +155,30 @@ class Store:
         if self._collection is None:
             try:
                 if self._client is None:
-                    self._client = _chroma_client(self.path)
+                    self._client = _chroma_client(self.path, self._chroma_url)
                 self._collection = self._client.get_or_create_collection(
-                    COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
-            except Exception as exc:  # chromadb raises its own types for a damaged or foreign store
-                raise StoreError(f"cannot open the Chroma index in {self.path}: {str(exc)[:200]}; if it is damaged, "
-                                 f"move the store away and index your articles again.") from None
+                    self.collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+            except StoreError:
+                raise
+            except Exception as exc:  # chromadb raises its own types for a damaged store or a down server
+                where = f"the Chroma server at {self._chroma_url}" if self._chroma_url else f"the Chroma index in {self.path}"
+                hint = ("is it running?" if self._chroma_url else
+                        "if it is damaged, move the store away and index your articles again.")
+                raise StoreError(f"cannot open {where}: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}; "
+                                 f"{hint}") from None
         return self._collection
+
+    @property
+    def collection_name(self) -> str:
+        return self._meta("collection") or COLLECTION
 
     # -- documents --------------------------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
         rows = self._db.execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY name").fetchall()
         return [DocumentInfo(*r) for r in rows]
+
+    def document_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     def document(self, name: str) -> DocumentInfo | None:
         row = self._db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE name = ?", (name,)).fetchone()

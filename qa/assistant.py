@@ -1,6 +1,7 @@
 """The public entry point: open a store, index articles, ask questions, list quotes and speakers."""
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -12,7 +13,7 @@ from langchain_core.runnables import Runnable
 from index.embeddings import DEFAULT_EMBEDDER, embedder_name, make_embedder, spec_name
 from index.errors import InputError, StoreError
 from index.nlp import load_pipeline, set_offline_env
-from index.pipeline import IndexReport, index_article
+from index.pipeline import IndexReport, index_articles
 from index.reader import DEFAULT_GLOB, Article, expand_paths, read_article
 from index.records import DocumentInfo, SpeakerInfo, StoredSentence
 from index.speakers import _same_name, fold
@@ -60,7 +61,7 @@ class Assistant:
     @classmethod
     def open(cls, store: str | Path | Store | None = None, embedder: Embeddings | str | None = None,
              llm: Any = "auto", client: Any = None, create: bool = True,
-             nlp_loader: Callable[[str], Any] | None = None) -> "Assistant":
+             nlp_loader: Callable[[str], Any] | None = None, chroma_url: str | None = None) -> "Assistant":
         """Open (or create) a store.
 
         ``embedder``: a spec, an Embeddings object, or None for the store's own.
@@ -70,7 +71,8 @@ class Assistant:
         set_offline_env()
         backend = _backend(llm)
         if not isinstance(store, Store):
-            store = Store(store or default_store_dir(), client=client, create=create)
+            store = Store(store or default_store_dir(), client=client, create=create,
+                          chroma_url=chroma_url or os.environ.get("WHOSAID_CHROMA_URL") or None)
         return cls(store, embedder, nlp_loader, backend)
 
     # -- embedder ---------------------------------------------------------------------------
@@ -97,13 +99,9 @@ class Assistant:
         """Index articles already read (e.g. from stdin with ``index.reader.read_stdin``)."""
         if not articles:
             raise InputError("no files to index.")
-        reports = []
         with self.store.writer():
-            for article in articles:
-                report = index_article(article, self.store, self.embedder, self._nlp_loader, spec=self._embedder_spec)
-                reports.append(report)
-                if progress:
-                    progress(report)
+            reports = index_articles(articles, self.store, self.embedder, self._nlp_loader, spec=self._embedder_spec,
+                                     progress=progress)
         self._speakers = None
         return reports
 
@@ -166,7 +164,7 @@ class Assistant:
         return self.backend.name if self.backend else "extractive"
 
     def _multi_doc(self) -> bool:
-        return len(self.store.documents()) > 1
+        return self.store.document_count() > 1
 
     def _checked_question(self, question: str) -> str:
         if not isinstance(question, str) or not question.strip():

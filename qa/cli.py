@@ -20,6 +20,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--store", metavar="DIR", help="store directory (default: $WHOSAID_HOME or a per-user dir)")
     common.add_argument("--embedder", metavar="SPEC",
                         help="e5-small (default), minilm or sentence-transformers:PATH; a store keeps the one it was built with")
+    common.add_argument("--chroma-url", metavar="URL",
+                        help="use a Chroma server (http://HOST:PORT; or $WHOSAID_CHROMA_URL) for the vectors")
     answering = argparse.ArgumentParser(add_help=False)
     answering.add_argument("--llm", metavar="SPEC",
                            help="none, auto (default, or $WHOSAID_LLM), llama-cpp:PATH.gguf, ollama:MODEL, openai:MODEL")
@@ -60,7 +62,8 @@ def _assistant(args, create: bool = False):
 
     # Only ask and chat answer questions; the other commands never need a model.
     llm = (args.llm or "auto") if hasattr(args, "llm") else "none"
-    return Assistant.open(store=args.store, embedder=args.embedder, create=create, llm=llm)
+    return Assistant.open(store=args.store, embedder=args.embedder, create=create, llm=llm,
+                          chroma_url=args.chroma_url)
 
 
 def _cmd_index(args) -> int:

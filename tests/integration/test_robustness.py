@@ -143,7 +143,10 @@ def _consistent(store):
     import chromadb
     from chromadb.config import Settings
 
-    col = chromadb.PersistentClient(str(store / "chroma"), Settings(anonymized_telemetry=False)).get_collection("sentences")
+    db = sqlite3.connect(store / "whosaid.db")
+    name = db.execute("SELECT value FROM meta WHERE key = 'collection'").fetchone()[0]
+    db.close()
+    col = chromadb.PersistentClient(str(store / "chroma"), Settings(anonymized_telemetry=False)).get_collection(name)
     for name, sha, n in rows:
         got = col.get(where={"$and": [{"doc": name}, {"version": sha[:16]}]}, include=[])
         assert len(got["ids"]) == n
