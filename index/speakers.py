@@ -8,7 +8,7 @@ described as such, ``Il a également souligné`` -> the previous compatible spea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from rapidfuzz import fuzz
@@ -221,7 +221,3 @@ def resolve_document(raws: Iterable[tuple[int, RawAttribution, list[str]]]) -> t
             resolver.register_mention(m, position)
         out.append(resolver.resolve(raw, position))
     return out, resolver.people
-
-
-def with_canonical(att: Attribution, canonical: str | None) -> Attribution:
-    return replace(att, canonical_speaker=canonical)

@@ -13,7 +13,7 @@ from index.errors import BackendError, WhosaidError
 from index.records import SpeakerInfo, StoredSentence
 
 from .citations import check_citations
-from .extractive import PHRASES, Draft, abstention, compose, select_evidence
+from .extractive import Draft, abstention, compose, select_evidence
 from .llm import ChatBackend
 from .llm_answer import answer_chain, evidence_cards, prompt_inputs, verify
 from .question import QuestionAnalysis
@@ -146,5 +146,3 @@ def _citation(s: StoredSentence) -> Citation:
                     speaker=s.canonical_speaker.replace("; ", " & ") if s.canonical_speaker else None,
                     speaker_as_written=s.speaker, cue=s.cue)
 
-
-__all__ = ["AnswerPipeline", "PHRASES", "Prepared"]

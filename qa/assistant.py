@@ -148,15 +148,24 @@ class Assistant:
     def pipeline(self) -> AnswerPipeline:
         if self._pipeline is None:
             search = HybridSearch(self.store, self.embedder)
-            self.retriever = SentenceRetriever(search_engine=search, analyse=self.analyse)
             self._pipeline = AnswerPipeline(search, self.analyse, self.speakers, self._multi_doc,
                                             relevance_threshold(embedder_name(self.embedder)), self.backend)
         return self._pipeline
 
     @property
+    def retriever(self) -> SentenceRetriever:
+        """The hybrid search as a LangChain retriever, for your own LCEL chains."""
+        return SentenceRetriever(search_engine=self.pipeline.search, analyse=self.analyse)
+
+    @property
     def chain(self) -> Runnable:
         """question -> Answer, as an LCEL chain (prepare | answer; the LLM part is prompt | model | parser)."""
         return self.pipeline.chain
+
+    def set_answerer(self, spec: Any) -> None:
+        """Switch the answerer (a spec like 'none' or 'ollama:llama3.2', or a chat model)."""
+        self.backend = _backend(spec)
+        self._pipeline = None
 
     @property
     def answerer(self) -> str:

@@ -38,14 +38,20 @@ def _parser() -> argparse.ArgumentParser:
                        description="Answer a question. Example: whosaid ask 'Who said Russia was helping China?'")
     s.add_argument("question", nargs="+", help="the question, or - to read one question per line on stdin (JSON lines out)")
     s.add_argument("--json", action="store_true", help="print the answer as JSON")
-    s = sub.add_parser("quotes", parents=[common], help="the attribution table",
-                       description="List attributed sentences. Example: whosaid quotes --speaker Song")
-    s.add_argument("--speaker", metavar="NAME")
+    fmt = argparse.ArgumentParser(add_help=False)
+    fmt.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table",
+                     help="output format (default: a table)")
+    fmt.add_argument("--json", action="store_const", const="json", dest="format", help="same as --format json")
+    s = sub.add_parser("quotes", parents=[common, fmt], help="the attribution table: who said what",
+                       description="List attributed sentences. Example: whosaid quotes --speaker Song --format csv")
+    s.add_argument("--speaker", metavar="NAME", help="any spelling or alias of a speaker")
     s.add_argument("--doc", metavar="NAME")
-    s.add_argument("--json", action="store_true")
-    s = sub.add_parser("speakers", parents=[common], help="canonical speakers with aliases and counts",
-                       description="List speakers. Example: whosaid speakers --json")
-    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("speakers", parents=[common, fmt], help="canonical speakers with aliases and counts",
+                       description="List speakers. Example: whosaid speakers --format markdown")
+    s.add_argument("--all", action="store_true", help="also people the articles name but never quote")
+    s = sub.add_parser("completion", help="print a shell completion script",
+                       description="Print a completion script. Example: whosaid completion bash > ~/.whosaid-complete.bash")
+    s.add_argument("shell", choices=("bash", "zsh", "tcsh"))
     s = sub.add_parser("docs", parents=[common], help="indexed documents",
                        description="List documents. Example: whosaid docs --json")
     s.add_argument("--json", action="store_true")
@@ -75,17 +81,37 @@ def _cmd_index(args) -> int:
     files = [p for p in args.paths if p != "-"]
     if files:
         articles += [read_article(p) for p in expand_paths(files, args.glob)]
-    bot.index_articles(articles, progress=_report)
+    if not sys.stderr.isatty() or len(articles) < 2:
+        bot.index_articles(articles, progress=_report)
+        return 0
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    # The bar goes to stderr; what was added still goes to stdout, one line per document.
+    with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
+                  TimeRemainingColumn(), transient=True) as bar:
+        task = bar.add_task("index", total=len(articles))
+
+        def step(report) -> None:
+            bar.advance(task)
+            if sys.stdout.isatty():
+                bar.console.print(_report_line(report), highlight=False)
+            else:
+                _report(report)
+
+        bot.index_articles(articles, progress=step)
     return 0
 
 
-def _report(r) -> None:
+def _report_line(r) -> str:
     if r.status == "duplicate":
-        print(f"{r.doc}: same content as '{r.duplicate_of}', not stored again", flush=True)
-    elif r.status == "unchanged":
-        print(f"{r.doc}: unchanged ({r.sentences} sentences already indexed)", flush=True)
-    else:
-        print(f"{r.doc}: {r.status} {r.sentences} sentences, {r.attributed} attributed ({r.seconds:.1f} s)", flush=True)
+        return f"{r.doc}: same content as '{r.duplicate_of}', not stored again"
+    if r.status == "unchanged":
+        return f"{r.doc}: unchanged ({r.sentences} sentences already indexed)"
+    return f"{r.doc}: {r.status} {r.sentences} sentences, {r.attributed} attributed ({r.seconds:.1f} s)"
+
+
+def _report(r) -> None:
+    print(_report_line(r), flush=True)
 
 
 def _cmd_ask(args) -> int:
@@ -107,21 +133,32 @@ def _cmd_ask(args) -> int:
 
 
 def _cmd_quotes(args) -> int:
-    from .render import quotes_text
+    from .render import QUOTE_FIELDS, console, export, quotes_table
 
     rows = _assistant(args).quotes(speaker=args.speaker, doc=args.doc)
-    if args.json:
-        print(json.dumps([r.to_quote_dict() for r in rows], ensure_ascii=False, indent=1))
+    if args.format == "table":
+        console().print(quotes_table(rows) if rows else "No attributed sentences.")
     else:
-        print(quotes_text(rows))
+        fields = ("id", "doc", "sentence", *QUOTE_FIELDS[1:], "description", "coref")
+        print(export([r.to_quote_dict() for r in rows], fields, args.format))
     return 0
 
 
 def _cmd_speakers(args) -> int:
-    from .render import speakers_text
+    from .render import SPEAKER_FIELDS, console, export, speakers_table
 
-    rows = _assistant(args).speakers()
-    print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=1) if args.json else speakers_text(rows))
+    rows = [s for s in _assistant(args).speakers() if s.statements or args.all]
+    if args.format == "table":
+        console().print(speakers_table(rows) if rows else "No speakers.")
+    else:
+        print(export([r.to_dict() for r in rows], SPEAKER_FIELDS + ("variants", "is_person"), args.format))
+    return 0
+
+
+def _cmd_completion(args) -> int:
+    import shtab
+
+    print(shtab.complete(_parser(), shell=args.shell))
     return 0
 
 
@@ -155,7 +192,7 @@ def _cmd_chat(args) -> int:
 
 
 COMMANDS = {"index": _cmd_index, "ask": _cmd_ask, "quotes": _cmd_quotes, "speakers": _cmd_speakers,
-            "docs": _cmd_docs, "remove": _cmd_remove, "chat": _cmd_chat}
+            "docs": _cmd_docs, "remove": _cmd_remove, "chat": _cmd_chat, "completion": _cmd_completion}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,9 +1,7 @@
 """The installed ``whosaid`` command with the real embedder and a real persistent Chroma."""
 import json
 
-import pexpect
-
-from .conftest import SAMPLE, WHOSAID, run
+from .conftest import SAMPLE, run
 
 
 def test_index_is_idempotent(sample_store):
@@ -62,28 +60,3 @@ def test_errors_exit_1_without_traceback(sample_store, tmp_path):
 def test_usage_errors_exit_2():
     assert run().returncode == 2
     assert run("ask", "--bogus").returncode == 2
-
-
-def test_chat_answers_and_leaves(sample_store):
-    child = pexpect.spawn(WHOSAID, ["chat", "--store", str(sample_store)], encoding="utf-8", timeout=120)
-    child.expect("> ")
-    child.sendline("Who said that the interaction between Russia and China has a stabilising effect?")
-    child.expect("Sergueï Choïgou")
-    child.expect(r"\[S19\]")
-    child.expect("> ")
-    child.sendline("/quotes Zhang")
-    child.expect("Zhang Hong")
-    child.expect("> ")
-    child.sendline("exit")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-
-
-def test_chat_leaves_on_ctrl_d(sample_store):
-    child = pexpect.spawn(WHOSAID, ["chat", "--store", str(sample_store)], encoding="utf-8", timeout=120)
-    child.expect("> ")
-    child.sendeof()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0

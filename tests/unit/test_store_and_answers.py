@@ -205,3 +205,10 @@ def test_short_questions_language():
 
     assert detect_language("Qu'a dit Marquinhos ?") == "fr"
     assert detect_language("Who is Stephen Powis?") == "en"
+
+
+def test_langchain_retriever_returns_sentence_documents(tmp_path):
+    bot = _attributed_store(tmp_path / "s")
+    docs = bot.retriever.invoke("What did Song say about Taiwan?")
+    assert docs and docs[0].metadata["id"] == "a#S3" and docs[0].metadata["speaker"] == "Song Zhongping"
+    assert docs[0].page_content.startswith("La Russie soutient la Chine")
