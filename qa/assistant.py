@@ -22,7 +22,7 @@ from index.store import Store, default_store_dir
 from .answering import AnswerPipeline
 from .extractive import relevance_threshold
 from .llm import ChatBackend, make_chat_model
-from .question import QuestionAnalysis, analyse_question
+from .question import QuestionAnalysis, SpeakerIndex, analyse_question
 from .retrieval import HybridSearch, SentenceRetriever
 from .types import Answer
 
@@ -57,6 +57,7 @@ class Assistant:
             store.bind_embedder(spec_name(embedder) if isinstance(embedder, str) else
                                 embedder_name(embedder) if embedder is not None else store.embedder)
         self._speakers: list[SpeakerInfo] | None = None
+        self._speaker_index: tuple[list[SpeakerInfo], SpeakerIndex] | None = None
 
     @classmethod
     def open(cls, store: str | Path | Store | None = None, embedder: Embeddings | str | None = None,
@@ -142,7 +143,9 @@ class Assistant:
 
     # -- asking -----------------------------------------------------------------------------
     def analyse(self, question: str) -> QuestionAnalysis:
-        return analyse_question(question, self.speakers())
+        if self._speaker_index is None or self._speaker_index[0] is not self.speakers():
+            self._speaker_index = (self.speakers(), SpeakerIndex(self.speakers()))
+        return analyse_question(question, self._speaker_index[1])
 
     @property
     def pipeline(self) -> AnswerPipeline:

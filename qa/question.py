@@ -7,7 +7,7 @@ from typing import Iterable
 
 from index.nlp import detect_language
 from index.records import SpeakerInfo
-from index.speakers import _same_name, fold
+from index.speakers import FUZZY_THRESHOLD, _same_name, fold, translit_key
 
 _WHO = re.compile(r"^\s*(who\b(?!\s+(is|was|are)\b)|whom\b|qui\b(?!\s+(est|était|sont)\b)|which\s+(outlet|media|newspaper|"
                   r"agency|expert|official|person|people|source|ministry|channel)|quel(le)?s?\s+(média|expert|"
@@ -46,10 +46,49 @@ def content_terms(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for w in words if len(w) > 1 and w.lower() not in STOPWORDS))
 
 
-def _mentions(question: str, known: Iterable[SpeakerInfo]) -> tuple[SpeakerInfo, ...]:
+class SpeakerIndex:
+    """The store's speakers, indexed by the transliteration keys of their name parts and by the words
+    of their descriptions, so a question is matched against a few candidates, not every speaker."""
+
+    def __init__(self, known: Iterable[SpeakerInfo]) -> None:
+        self.by_part: dict[str, list[SpeakerInfo]] = {}
+        self.by_desc_word: dict[str, list[SpeakerInfo]] = {}
+        for info in known:
+            for alias in (info.name, *info.aliases):
+                for part in fold(alias).split():
+                    if part not in STOPWORDS:
+                        self.by_part.setdefault(translit_key(part), []).append(info)
+            desc = fold(info.description or "")
+            if info.statements and 2 <= len(desc.split()) and len(desc) <= 60:
+                for word in set(desc.split()) - STOPWORDS:
+                    self.by_desc_word.setdefault(word, []).append(info)
+        self._keys = list(self.by_part)
+
+    def candidates(self, words: list[str]) -> list[SpeakerInfo]:
+        """Speakers with a name part close to a question word, or a description word in the question."""
+        from rapidfuzz import fuzz, process
+
+        found: dict[int, SpeakerInfo] = {}
+        for word in words:
+            key = translit_key(word)
+            hits = [key] if key in self.by_part else []
+            if len(key) >= 4:
+                hits += [k for k, _, _ in process.extract(key, self._keys, scorer=fuzz.ratio,
+                                                          score_cutoff=FUZZY_THRESHOLD, limit=20)]
+            for k in hits:
+                for info in self.by_part.get(k, ()):
+                    found[id(info)] = info
+            for info in self.by_desc_word.get(word, ()):
+                found[id(info)] = info
+        return list(found.values())
+
+
+def _mentions(question: str, known: Iterable[SpeakerInfo] | SpeakerIndex) -> tuple[SpeakerInfo, ...]:
     words = [w for w in fold(question).split() if len(w) > 1 and w not in STOPWORDS]
+    index = known if isinstance(known, SpeakerIndex) else SpeakerIndex(known)
+    folded_question = " ".join(fold(question).split())
     found = []
-    for info in known:
+    for info in index.candidates(words):
         for alias in (info.name, *info.aliases):
             parts = [p for p in fold(alias).split() if p not in STOPWORDS]
             if not parts:
@@ -64,13 +103,13 @@ def _mentions(question: str, known: Iterable[SpeakerInfo]) -> tuple[SpeakerInfo,
         else:
             # "the mayor of Valencia": the description the article gives a speaker.
             desc = fold(info.description or "")
-            if info.statements and len(desc.split()) >= 2 and len(desc) <= 60 and desc in " ".join(fold(question).split()):
+            if info.statements and len(desc.split()) >= 2 and len(desc) <= 60 and desc in folded_question:
                 found.append(info)
-    # Prefer the most specific names: drop ones whose name is a part of another match.
-    return tuple(found)
+    # The store's order: most quoted first.
+    return tuple(sorted(found, key=lambda s: (-s.statements, s.name)))
 
 
-def analyse_question(question: str, known: Iterable[SpeakerInfo] = ()) -> QuestionAnalysis:
+def analyse_question(question: str, known: Iterable[SpeakerInfo] | SpeakerIndex = ()) -> QuestionAnalysis:
     """Analyse a question against the speakers the store knows."""
     q = question.strip()
     speakers = _mentions(q, known)
