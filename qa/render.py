@@ -67,9 +67,9 @@ SPEAKER_FIELDS = ("name", "statements", "aliases", "description", "docs")
 def quotes_table(rows: Sequence[StoredSentence]) -> Table:
     t = Table(show_lines=False, expand=True)
     t.add_column("id", style="cyan", no_wrap=True)
-    t.add_column("speaker", style="bold yellow")
-    t.add_column("cue / kind", style="dim")
-    t.add_column("sentence", ratio=1)
+    t.add_column("speaker", style="bold yellow", max_width=24)
+    t.add_column("cue / kind", style="dim", max_width=22)
+    t.add_column("sentence", ratio=1, min_width=40)
     for r in rows:
         extra = f"{r.cue or ''} · {r.kind or ''}" + (" · coref" if r.coref else "") + (f"\n{r.source}" if r.source else "")
         t.add_row(r.id, r.canonical_speaker or r.speaker or "—", extra, r.text)
@@ -80,8 +80,8 @@ def speakers_table(rows: Sequence[SpeakerInfo]) -> Table:
     t = Table(expand=True)
     t.add_column("speaker", style="bold yellow")
     t.add_column("statements", justify="right")
-    t.add_column("also called", style="dim")
-    t.add_column("description", ratio=1)
+    t.add_column("also called", style="dim", max_width=30)
+    t.add_column("description", ratio=1, min_width=30)
     for s in rows:
         t.add_row(s.name, str(s.statements), ", ".join(s.aliases), s.description or "")
     return t

@@ -93,8 +93,10 @@ class Chat:
                 self.out.print(Text.assemble((f"{name:<10}", "bold cyan"), " ", text))
             self.out.print("Ask anything else as a question; follow-ups like \"and what did he say about X?\" work.")
         elif cmd == "/sources":
-            if not self.last or not self.last.citations:
+            if not self.last:
                 self.out.print("No sources: ask a question first.")
+            elif not self.last.citations:
+                self.out.print("The last answer cites no sentence.")
             for c in (self.last.citations if self.last else ()):
                 line = Text.assemble((f"[{c.id}] ", "bold cyan"), (c.speaker or "—", "bold yellow"))
                 if c.speaker_as_written and c.speaker_as_written != c.speaker:
