@@ -107,20 +107,3 @@ def export(rows: Sequence[dict], fields: Sequence[str], fmt: str) -> str:
         lines += ["| " + " | ".join(cell(r[f]) for f in fields) + " |" for r in flat]
         return "\n".join(lines)
     raise ValueError(fmt)
-
-
-def quotes_text(rows: Sequence[StoredSentence], width: int = 100) -> str:
-    """Plain listing of attributed sentences (for /quotes in a pipe)."""
-    if not rows:
-        return "No attributed sentences."
-    buf = io.StringIO()
-    Console(file=buf, width=width, no_color=True).print(quotes_table(rows))
-    return buf.getvalue().rstrip("\n")
-
-
-def speakers_text(rows: Sequence[SpeakerInfo], width: int = 100) -> str:
-    if not rows:
-        return "No speakers."
-    buf = io.StringIO()
-    Console(file=buf, width=width, no_color=True).print(speakers_table(rows))
-    return buf.getvalue().rstrip("\n")

@@ -1,6 +1,5 @@
 """Speaker precision and recall on our own wire-style texts (French and English)."""
 import json
-from pathlib import Path
 
 from bench.attribution_eval import DATA, same, score
 from index.pipeline import analyse

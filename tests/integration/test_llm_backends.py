@@ -4,18 +4,14 @@ wiring and the checks (nothing outside the evidence is ever cited), not answer q
 import importlib.util
 import json
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from qa import Answer, Assistant
 
-from .conftest import SAMPLE, run
+from .conftest import free_port, local_server, run
 
 QUESTIONS = ["Who said that Russia was helping China develop a missile early-warning system?",
              "Qu'a déclaré Song Zhongping au sujet de Taïwan ?",
@@ -49,32 +45,14 @@ def test_llama_cpp_streaming(bot):
     assert len(parts) > 2       # tokens arrived one by one before the verified answer
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def openai_server():
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", smollm2(), "--host", "127.0.0.1",
-                             "--port", str(port), "--model_alias", "smollm2", "--n_ctx", "4096"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=2):
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("llama_cpp.server did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    with local_server([sys.executable, "-m", "llama_cpp.server", "--model", smollm2(), "--host", "127.0.0.1",
+                       "--port", str(port), "--model_alias", "smollm2", "--n_ctx", "4096"],
+                      f"{url}/models", "llama_cpp.server"):
+        yield url
 
 
 def test_openai_backend_against_local_server(openai_server, sample_store):
@@ -97,7 +75,7 @@ def test_openai_backend_against_local_server(openai_server, sample_store):
 
 
 def test_unreachable_openai_server_is_a_clear_error(sample_store):
-    env = {"OPENAI_BASE_URL": f"http://127.0.0.1:{_free_port()}/v1"}
+    env = {"OPENAI_BASE_URL": f"http://127.0.0.1:{free_port()}/v1"}
     os.environ.update(env)
     try:
         p = run("ask", "--store", str(sample_store), "--llm", "openai:x", QUESTIONS[0])

@@ -2,46 +2,23 @@
 embeddings stay client-side, the server holds the vectors and needs no model."""
 import json
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from .conftest import SAMPLE, run
+from .conftest import SAMPLE, free_port, local_server, run
 
 CHROMA = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = _free_port()
-    proc = subprocess.Popen([CHROMA, "run", "--path", str(tmp_path_factory.mktemp("chroma-server")),
-                             "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    with local_server([CHROMA, "run", "--path", str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1",
+                       "--port", str(port)], f"{url}/api/v2/heartbeat", "chroma run", timeout=60):
+        yield url
 
 
 def test_index_ask_quotes_through_the_server(server, tmp_path):
@@ -68,5 +45,5 @@ def test_two_stores_share_one_server_without_colliding(server, tmp_path):
 
 
 def test_server_down_is_a_clear_error(tmp_path):
-    p = run("index", "--store", str(tmp_path / "s"), "--chroma-url", f"http://127.0.0.1:{_free_port()}", str(SAMPLE))
+    p = run("index", "--store", str(tmp_path / "s"), "--chroma-url", f"http://127.0.0.1:{free_port()}", str(SAMPLE))
     assert p.returncode == 1 and "Chroma server" in p.stderr and "Traceback" not in p.stderr
