@@ -107,8 +107,7 @@ class AnswerPipeline:
     def extractive(self, prep: Prepared) -> Answer:
         q = prep.analysis
         draft = compose(q, prep.hits, self.multi_doc(), self.threshold)
-        return self._finish(q, draft, [h.sentence for h in prep.hits], answerer="extractive",
-                            model=None)
+        return self._finish(q, draft, [h.sentence for h in prep.hits])
 
     def checked_llm_answer(self, prep: Prepared, cards: list[StoredSentence], text: str) -> Answer:
         q = prep.analysis
@@ -129,15 +128,15 @@ class AnswerPipeline:
                       checks={"dropped_claims": result.dropped_claims, "misattributions": result.misattributions,
                                   "model_output": text})
 
-    def _finish(self, q: QuestionAnalysis, draft: Draft, evidence: list[StoredSentence], answerer: str,
-                model: str | None) -> Answer:
+    def _finish(self, q: QuestionAnalysis, draft: Draft, evidence: list[StoredSentence]) -> Answer:
+        """The extractive draft after the citation check (an answer left uncited becomes an abstention)."""
         by_id = {s.id: s for s in evidence}
         checked = check_citations(draft.text, list(by_id))
         if not draft.abstained and not checked.valid:
             draft = abstention(q)
             checked = check_citations(draft.text, [])
         return Answer(question=q.text, text=checked.text, abstained=draft.abstained,
-                      citations=tuple(_citation(by_id[i]) for i in checked.valid), answerer=answerer, model=model,
+                      citations=tuple(_citation(by_id[i]) for i in checked.valid), answerer="extractive", model=None,
                       language=q.language, evidence=tuple(by_id))
 
 

@@ -14,6 +14,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import PrivateAttr
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+MISSING_EXTRA = "llama-cpp:… needs llama-cpp-python: pip install 'whosaid[llama-cpp]'."
 
 
 class ChatLlamaCppLocal(BaseChatModel):
@@ -34,8 +35,7 @@ class ChatLlamaCppLocal(BaseChatModel):
             except ImportError:
                 from index.errors import BackendError
 
-                raise BackendError("the llama-cpp answerer needs llama-cpp-python: "
-                                   "pip install 'whosaid[llama-cpp]'.") from None
+                raise BackendError(MISSING_EXTRA) from None
             self._llama = Llama(model_path=self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads,
                                 seed=self.seed, verbose=False)
         return self._llama

@@ -4,6 +4,7 @@ Backends are optional extras, imported only here, with a message that names the 
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import socket
@@ -73,12 +74,10 @@ def make_chat_model(spec: str | None) -> ChatBackend | None:
     if kind == "llama-cpp":
         if not Path(arg).is_file():
             raise BackendError(f"no GGUF model file at {arg}.")
-        from .llamacpp_chat import ChatLlamaCppLocal
+        from .llamacpp_chat import MISSING_EXTRA, ChatLlamaCppLocal
 
-        try:
-            import llama_cpp  # noqa: F401
-        except ImportError:
-            raise BackendError("llama-cpp:… needs llama-cpp-python: pip install 'whosaid[llama-cpp]'.") from None
+        if importlib.util.find_spec("llama_cpp") is None:   # fail at open, not at the first question
+            raise BackendError(MISSING_EXTRA)
         return ChatBackend(ChatLlamaCppLocal(model_path=arg), f"llama-cpp:{Path(arg).name}")
     if kind == "ollama":
         try:
