@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -16,7 +17,7 @@ from .reader import Article
 from .records import DocumentInfo, StoredSentence
 from .sentences import parse_sentences
 from .speakers import resolve_document
-from .store import Store, now_iso
+from .store import DocumentWrite, Store, now_iso
 
 PERSON_LABELS = ("PER", "PERSON")
 
@@ -69,12 +70,16 @@ def index_article(article: Article, store: Store, embedder: Embeddings,
 def index_articles(articles: Sequence[Article], store: Store, embedder: Embeddings,
                    nlp_loader: Callable = load_pipeline, spec: str | None = None,
                    progress: Callable[[IndexReport], None] | None = None) -> list[IndexReport]:
-    """Index articles in order. Sentences of consecutive articles are embedded together in large
-    batches (the embedder is the bottleneck and batches well); each document is still written,
-    and becomes visible, as one unit."""
+    """Index articles in order; each document is written, and becomes visible, as one unit.
+
+    Sentences of consecutive articles are embedded together in large batches, on a worker thread:
+    while the embedder (which releases the GIL and uses every core) works on one batch, this
+    thread parses and attributes the next and writes the previous one, so the single-threaded
+    spaCy and store work fills the gaps instead of adding to the wall time.
+    """
     store.bind_embedder(embedder_name(embedder), getattr(embedder, "dimension", None), spec)
     reports: list[IndexReport] = []
-    pending: list[tuple[Article, bool, str, list[StoredSentence], list, float]] = []
+    pending: list[_Analysed] = []
     seen: dict[str, str] = {}
 
     def emit(report: IndexReport) -> None:
@@ -82,33 +87,73 @@ def index_articles(articles: Sequence[Article], store: Store, embedder: Embeddin
         if progress:
             progress(report)
 
-    def flush() -> None:
-        texts = [embedding_text(s) for *_, sentences, _, _ in pending for s in sentences]
-        vectors = embedder.embed_documents(texts) if texts else []
-        at = 0
-        for article, replaced, lang, sentences, people, t0 in pending:
-            info = DocumentInfo(name=article.name, sha256=article.sha256, sentences=len(sentences), language=lang,
-                                source=article.source, indexed_at=now_iso(), title=article.title, date=article.date)
-            store.write_document(info, sentences, vectors[at:at + len(sentences)], people)
-            at += len(sentences)
-            emit(IndexReport(article.name, "replaced" if replaced else "added", len(sentences),
-                             attributed=sum(1 for s in sentences if s.speaker), seconds=time.perf_counter() - t0))
-        pending.clear()
+    def write(batch: list[_Analysed], vectors: list[list[float]]) -> None:
+        writes, at = [], 0
+        for a in batch:
+            info = DocumentInfo(name=a.article.name, sha256=a.article.sha256, sentences=len(a.sentences),
+                                language=a.lang, source=a.article.source, indexed_at=now_iso(),
+                                title=a.article.title, date=a.article.date)
+            writes.append(DocumentWrite(info, tuple(a.sentences), tuple(vectors[at:at + len(a.sentences)]),
+                                        tuple(a.people)))
+            at += len(a.sentences)
+        store.write_documents(writes)
+        for a in batch:
+            emit(IndexReport(a.article.name, "replaced" if a.replaced else "added", len(a.sentences),
+                             attributed=sum(1 for s in a.sentences if s.speaker),
+                             seconds=time.perf_counter() - a.started))
 
-    for article in articles:
-        t0 = time.perf_counter()
-        existing = store.document(article.name)
-        if existing is not None and existing.sha256 == article.sha256:
-            emit(IndexReport(article.name, "unchanged", existing.sentences, seconds=time.perf_counter() - t0))
-            continue
-        twin = seen.get(article.sha256) or store.find_by_hash(article.sha256)
-        if twin is not None and twin != article.name:
-            emit(IndexReport(article.name, "duplicate", 0, duplicate_of=twin, seconds=time.perf_counter() - t0))
-            continue
-        seen[article.sha256] = article.name
-        lang, sentences, people = analyse(article, nlp_loader)
-        pending.append((article, existing is not None, lang, sentences, people, t0))
-        if sum(len(p[3]) for p in pending) >= EMBED_BATCH_SENTENCES:
-            flush()
-    flush()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="whosaid-embed") as pool:
+        inflight: tuple[list[_Analysed], Future] | None = None
+
+        def hand_over() -> None:
+            """Start embedding the pending batch, then write the one the worker just finished."""
+            nonlocal inflight
+            done = inflight
+            if done is not None:
+                done[1].result()             # the embedder is single-use: one batch at a time
+            if pending:
+                batch = list(pending)
+                pending.clear()
+                inflight = (batch, pool.submit(embedder.embed_documents,
+                                               [embedding_text(s) for a in batch for s in a.sentences]))
+            else:
+                inflight = None
+            if done is not None:
+                write(done[0], done[1].result())
+
+        try:
+            for article in articles:
+                t0 = time.perf_counter()
+                existing = store.document(article.name)
+                if existing is not None and existing.sha256 == article.sha256:
+                    emit(IndexReport(article.name, "unchanged", existing.sentences, seconds=time.perf_counter() - t0))
+                    continue
+                twin = seen.get(article.sha256) or store.find_by_hash(article.sha256)
+                if twin is not None and twin != article.name:
+                    emit(IndexReport(article.name, "duplicate", 0, duplicate_of=twin, seconds=time.perf_counter() - t0))
+                    continue
+                seen[article.sha256] = article.name
+                lang, sentences, people = analyse(article, nlp_loader)
+                pending.append(_Analysed(article, existing is not None, lang, sentences, people, t0))
+                if sum(len(a.sentences) for a in pending) >= EMBED_BATCH_SENTENCES:
+                    hand_over()
+            while inflight is not None or pending:
+                hand_over()
+        finally:
+            if inflight is not None:
+                # Interrupted: let the worker finish its call (a C call cannot be cancelled) and
+                # drop that batch; everything reported so far is stored.
+                inflight[1].exception()
     return reports
+
+
+@dataclass(frozen=True)
+class _Analysed:
+    """An article split and attributed, waiting for its vectors."""
+
+    article: Article
+    replaced: bool
+    lang: str
+    sentences: list[StoredSentence]
+    people: list
+    started: float

@@ -9,14 +9,15 @@ import datetime as _dt
 import json
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import astuple
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from .errors import EmbedderMismatch, StoreError
+from . import speaker_table
 from .records import DocumentInfo, SpeakerInfo, StoredSentence
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 COLLECTION = "sentences"
 VERSION_CHARS = 16
 UPSERT_BATCH = 1000
@@ -32,12 +33,14 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS sentences (
     id TEXT PRIMARY KEY, doc TEXT NOT NULL, n INTEGER NOT NULL, text TEXT NOT NULL, paragraph INTEGER NOT NULL,
     start INTEGER NOT NULL, end_ INTEGER NOT NULL, speaker TEXT, canonical_speaker TEXT, description TEXT,
-    cue TEXT, source TEXT, kind TEXT, coref INTEGER NOT NULL DEFAULT 0);
+    cue TEXT, source TEXT, kind TEXT, coref INTEGER NOT NULL DEFAULT 0, fts_rowid INTEGER);
 CREATE INDEX IF NOT EXISTS sentences_doc ON sentences(doc, n);
 CREATE TABLE IF NOT EXISTS sentence_speakers (id TEXT NOT NULL, doc TEXT NOT NULL, speaker TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS sentence_speakers_speaker ON sentence_speakers(speaker);
+CREATE INDEX IF NOT EXISTS sentence_speakers_doc ON sentence_speakers(doc);
 CREATE TABLE IF NOT EXISTS people (
     doc TEXT NOT NULL, name TEXT NOT NULL, aliases TEXT NOT NULL, description TEXT, is_person INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS people_doc ON people(doc);
 CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(
     id UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2');
 """
@@ -89,7 +92,8 @@ class Store:
             self._db = sqlite3.connect(db_file, timeout=30, check_same_thread=False)
             # WAL: readers (ask) keep working while one writer (index) commits.
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
+            self._db.executescript(_SCHEMA + speaker_table.SCHEMA)
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"the store database {db_file} is damaged or not a whosaid store ({exc}); "
                              f"move it away and index your articles again.") from None
@@ -109,6 +113,22 @@ class Store:
     def _meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
+
+    def _migrate(self) -> None:
+        """Bring a format-2 store up to date in place: FTS rows get their own rowid recorded in
+        ``sentences`` so a document's lexical rows are deleted by key, not by scanning the index;
+        the cross-document speaker groups are computed once and kept from then on."""
+        has = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+        if not has or self._meta("format") != "2":
+            return
+        with self._db:
+            self._db.execute("ALTER TABLE sentences ADD COLUMN fts_rowid INTEGER")
+            self._db.execute("DELETE FROM sentences_fts")
+            self._db.execute("INSERT INTO sentences_fts (rowid, id, text) SELECT rowid, id, text || ' ' || "
+                             "coalesce(speaker, '') || ' ' || coalesce(canonical_speaker, '') FROM sentences")
+            self._db.execute("UPDATE sentences SET fts_rowid = rowid")
+            speaker_table.rebuild(self._db)
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (str(FORMAT_VERSION),))
 
     def _check_format(self) -> None:
         try:
@@ -190,48 +210,80 @@ class Store:
 
     def write_document(self, info: DocumentInfo, sentences: Sequence[StoredSentence],
                        vectors: Sequence[Sequence[float]], people: Iterable[tuple[str, Sequence[str], str | None, bool]]) -> None:
-        """Replace a document atomically, as readers see it.
+        """Replace one document atomically (see write_documents)."""
+        self.write_documents([DocumentWrite(info, tuple(sentences), tuple(vectors), tuple(people))])
+
+    def write_documents(self, batch: Sequence["DocumentWrite"]) -> None:
+        """Add or replace documents; each is atomic as readers see it.
 
         Vectors go to Chroma under ids versioned by the content hash, so a new version never
         overwrites the vectors of the one readers still use; then one SQLite transaction switches
-        the manifest to the new version; then the old version's vectors are deleted. Killed at any
+        the manifest to the new versions; then older versions' vectors are deleted. Killed at any
         point, readers see the old version or the new one, never a mix; the next run completes it.
+        Vectors of the whole batch go in large upserts: Chroma's cost is mostly per call.
         """
-        version = info.sha256[:VERSION_CHARS]
-        for i in range(0, len(sentences), UPSERT_BATCH):
-            chunk = sentences[i:i + UPSERT_BATCH]
-            self.collection.upsert(ids=[vector_id(s.id, version) for s in chunk],
-                                   embeddings=[list(v) for v in vectors[i:i + UPSERT_BATCH]],
-                                   documents=[s.text for s in chunk],
-                                   metadatas=[_chroma_metadata(s, version) for s in chunk])
+        batch = list(batch)
+        if not batch:
+            return
+        ids, vecs, texts, metas = [], [], [], []
+        for w in batch:
+            version = w.info.sha256[:VERSION_CHARS]
+            if len(w.vectors) != len(w.sentences):
+                raise ValueError(f"{w.info.name}: {len(w.sentences)} sentences but {len(w.vectors)} vectors")
+            ids += [vector_id(s.id, version) for s in w.sentences]
+            vecs += [list(v) for v in w.vectors]
+            texts += [s.text for s in w.sentences]
+            metas += [_chroma_metadata(s, version) for s in w.sentences]
+        for i in range(0, len(ids), UPSERT_BATCH):
+            self.collection.upsert(ids=ids[i:i + UPSERT_BATCH], embeddings=vecs[i:i + UPSERT_BATCH],
+                                   documents=texts[i:i + UPSERT_BATCH], metadatas=metas[i:i + UPSERT_BATCH])
         with self._db:
-            self._delete_rows(info.name)
-            self._db.executemany(f"INSERT INTO sentences ({', '.join(_SENTENCE_COLUMNS)}) VALUES "
-                                 f"({', '.join('?' * len(_SENTENCE_COLUMNS))})",
-                                 [_row(s) for s in sentences])
-            self._db.executemany("INSERT INTO sentences_fts (id, text) VALUES (?, ?)",
-                                 [(s.id, f"{s.text} {s.speaker or ''} {s.canonical_speaker or ''}") for s in sentences])
-            self._db.executemany("INSERT INTO sentence_speakers VALUES (?, ?, ?)",
-                                 [(s.id, s.doc, sp) for s in sentences for sp in s.speakers])
-            self._db.executemany("INSERT INTO people VALUES (?, ?, ?, ?, ?)",
-                                 [(info.name, name, json.dumps(sorted(aliases)), desc, int(is_person))
-                                  for name, aliases, desc, is_person in people])
-            self._db.execute(f"INSERT OR REPLACE INTO documents ({_DOC_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                             astuple(info))
-        self.collection.delete(where={"$and": [{"doc": info.name}, {"version": {"$ne": version}}]})
+            names: list[str] = []
+            for w in batch:
+                names += self._delete_rows(w.info.name)
+                self._insert_rows(w)
+                names += [p[0] for p in w.people] + [sp for s in w.sentences for sp in s.speakers]
+            speaker_table.refresh(self._db, names)
+        # One call drops the older versions of these documents, including vectors an interrupted
+        # run left behind for content that has changed since.
+        names = [w.info.name for w in batch]
+        versions = [w.info.sha256[:VERSION_CHARS] for w in batch]
+        self.collection.delete(where={"$and": [{"doc": {"$in": names}}, {"version": {"$nin": versions}}]})
 
-    def _delete_rows(self, doc: str) -> None:
-        self._db.execute("DELETE FROM sentences_fts WHERE id IN (SELECT id FROM sentences WHERE doc = ?)", (doc,))
+    def _insert_rows(self, w: "DocumentWrite") -> None:
+        rows = []
+        for s in w.sentences:
+            # The FTS rowid is recorded so the document's lexical rows are later deleted by key.
+            cur = self._db.execute("INSERT INTO sentences_fts (id, text) VALUES (?, ?)",
+                                   (s.id, f"{s.text} {s.speaker or ''} {s.canonical_speaker or ''}"))
+            rows.append((*_row(s), cur.lastrowid))
+        self._db.executemany(f"INSERT INTO sentences ({', '.join(_SENTENCE_COLUMNS)}, fts_rowid) VALUES "
+                             f"({', '.join('?' * (len(_SENTENCE_COLUMNS) + 1))})", rows)
+        self._db.executemany("INSERT INTO sentence_speakers VALUES (?, ?, ?)",
+                             [(s.id, s.doc, sp) for s in w.sentences for sp in s.speakers])
+        self._db.executemany("INSERT INTO people VALUES (?, ?, ?, ?, ?)",
+                             [(w.info.name, name, json.dumps(sorted(aliases)), desc, int(is_person))
+                              for name, aliases, desc, is_person in w.people])
+        self._db.execute(f"INSERT OR REPLACE INTO documents ({_DOC_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         astuple(w.info))
+
+    def _delete_rows(self, doc: str) -> list[str]:
+        """Delete a document's rows by key (every table is indexed by document); returns the
+        speaker names it had, whose groups need refreshing."""
+        names = [n for (n,) in self._db.execute("SELECT name FROM people WHERE doc = ? UNION "
+                                                "SELECT speaker FROM sentence_speakers WHERE doc = ?", (doc, doc))]
+        self._db.execute("DELETE FROM sentences_fts WHERE rowid IN (SELECT fts_rowid FROM sentences WHERE doc = ?)", (doc,))
         for table in ("sentences", "sentence_speakers", "people"):
             self._db.execute(f"DELETE FROM {table} WHERE doc = ?", (doc,))
         self._db.execute("DELETE FROM documents WHERE name = ?", (doc,))
+        return names
 
     def remove_document(self, name: str) -> bool:
         """Remove a document's sentences and vectors; False when it was not there."""
         if self.document(name) is None:
             return False
         with self._db:
-            self._delete_rows(name)
+            speaker_table.refresh(self._db, self._delete_rows(name))
         self.collection.delete(where={"doc": name})
         return True
 
@@ -312,31 +364,8 @@ class Store:
         return [_sentence(r) for r in self._db.execute(sql + " ORDER BY doc, n", args).fetchall()]
 
     def speakers(self) -> list[SpeakerInfo]:
-        """Every canonical speaker and every person named, with statement counts."""
-        counts: dict[str, int] = {}
-        docs: dict[str, set[str]] = {}
-        for speaker, doc, n in self._db.execute("SELECT speaker, doc, count(*) FROM sentence_speakers GROUP BY speaker, doc"):
-            counts[speaker] = counts.get(speaker, 0) + n
-            docs.setdefault(speaker, set()).add(doc)
-        merged: dict[str, dict] = {}
-        for doc, name, aliases, desc, is_person in self._db.execute("SELECT doc, name, aliases, description, is_person FROM people"):
-            entry = merged.setdefault(name, {"aliases": set(), "description": None, "docs": set(), "is_person": bool(is_person)})
-            entry["aliases"].update(json.loads(aliases))
-            entry["description"] = entry["description"] or desc
-            entry["docs"].add(doc)
-        out = []
-        for group in _same_person_groups(merged):
-            # The most quoted spelling names the group; the others stay searchable as variants.
-            group.sort(key=lambda n: (-counts.get(n, 0), n))
-            name = group[0]
-            aliases = set().union(*(merged[n]["aliases"] for n in group)) | set(group)
-            out.append(SpeakerInfo(
-                name=name, aliases=tuple(sorted(aliases - {name})),
-                description=next((merged[n]["description"] for n in group if merged[n]["description"]), None),
-                statements=sum(counts.get(n, 0) for n in group),
-                docs=tuple(sorted(set().union(*(merged[n]["docs"] | docs.get(n, set()) for n in group)))),
-                is_person=merged[name]["is_person"], variants=tuple(group[1:])))
-        return sorted(out, key=lambda s: (-s.statements, s.name))
+        """Every canonical speaker and every person named, with statement counts (kept at write time)."""
+        return speaker_table.read_all(self._db)
 
     @contextmanager
     def writer(self) -> Iterator[None]:
@@ -358,27 +387,14 @@ class Store:
         self._db.close()
 
 
-def _same_person_groups(entries: dict[str, dict]) -> list[list[str]]:
-    """Group canonical names that spell one person across documents ('Dmitri Peskov' = 'Dmitry Peskov').
+@dataclass(frozen=True)
+class DocumentWrite:
+    """One document to write: its manifest entry, sentences, their vectors and the people it names."""
 
-    Names are blocked by the transliteration key of their last word, so the fuzzy comparison stays
-    within small blocks however many people the store holds.
-    """
-    from .speakers import same_full_name, translit_key
-
-    blocks: dict[str, list[str]] = {}
-    for name, e in entries.items():
-        key = translit_key(name.split()[-1]) if e["is_person"] and len(name.split()) > 1 else f"\x00{name}"
-        blocks.setdefault(key, []).append(name)
-    groups: list[list[str]] = []
-    for names in blocks.values():
-        pending = list(names)
-        while pending:
-            first = pending.pop(0)
-            group = [first] + [n for n in pending if same_full_name(first, n)]
-            pending = [n for n in pending if n not in group]
-            groups.append(group)
-    return groups
+    info: DocumentInfo
+    sentences: tuple[StoredSentence, ...]
+    vectors: tuple[Sequence[float], ...]
+    people: tuple[tuple[str, Sequence[str], str | None, bool], ...] = ()
 
 
 def _row(s: StoredSentence) -> tuple:
