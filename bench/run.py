@@ -191,7 +191,9 @@ def main() -> None:
     limit = _child("embed_limit", "2048")
     results["embed_limit_sps"] = limit["embed_limit_sps"]
     print(f"embedder limit (e5-small, batched): {limit['embed_limit_sps']:.0f} sentences/s", flush=True)
-    work = Path(tempfile.mkdtemp(prefix="whosaid-bench-"))
+    keep = os.environ.get("BENCH_KEEP")         # a folder: keep corpora and stores there for inspection
+    work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="whosaid-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
     try:
         for size in sizes:
             folder = write(generate(size, seed=size), work / f"corpus{size}")
@@ -208,7 +210,8 @@ def main() -> None:
             print(f"size {size}: {json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in row.items()})}",
                   flush=True)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
     results["side_by_side"] = _child("plain_rag")
     _save(results)
     print_table(results)
