@@ -74,3 +74,13 @@ INSTITUTIONS = {
     "office", "institute", "organization", "organisation", "federation", "association", "bank", "kremlin",
     "pentagon", "white", "house", "administration", "embassy", "ambassade", "campaign", "team", "équipe",
 }
+
+# Words that are never part of a name or a topic, in questions and in speaker names.
+STOPWORDS = set("""
+a an the of to in on at for and or but is are was were be been what who whom which when where why how did do does
+about with by from that this these those it its as he she they them his her their there than then so if not no
+say said says tell told according
+le la les l un une des de du d et ou mais est sont été que qui quoi quel quelle quels quelles où quand comment
+pourquoi a ont au aux en dans sur par pour avec ce cette ces il elle ils elles leur leurs son sa ses se qu
+dit déclaré selon après sujet propos
+""".split())

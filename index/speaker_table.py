@@ -10,6 +10,8 @@ done here, at write time, for the names a document adds or loses only:
   whose leader it matches (``same_full_name``); otherwise it leads a new group. That is the greedy
   grouping in name order, done incrementally: a name is compared with the leaders of its block only.
 - ``speakers``: one SpeakerInfo per group, recomputed from the group's rows when a member changes.
+- ``speaker_terms``: the words a question can name a group by (transliteration keys of name parts,
+  description words), so a question looks up a few candidates instead of loading every speaker.
 """
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ import json
 import sqlite3
 from typing import Iterable
 
+from .lexicon import STOPWORDS
 from .records import SpeakerInfo
-from .speakers import same_full_name, translit_key
+from .speakers import fold, same_full_name, translit_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS speaker_names (
@@ -28,8 +31,12 @@ CREATE INDEX IF NOT EXISTS speaker_names_leader ON speaker_names(leader);
 CREATE TABLE IF NOT EXISTS speakers (
     leader TEXT PRIMARY KEY, name TEXT NOT NULL, aliases TEXT NOT NULL, description TEXT,
     statements INTEGER NOT NULL, docs TEXT NOT NULL, is_person INTEGER NOT NULL, variants TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS speaker_terms (term TEXT NOT NULL, kind TEXT NOT NULL, leader TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS speaker_terms_term ON speaker_terms(kind, term);
+CREATE INDEX IF NOT EXISTS speaker_terms_leader ON speaker_terms(leader);
 CREATE INDEX IF NOT EXISTS people_name ON people(name);
 """
+PART, DESCRIPTION = "part", "desc"
 
 
 def block_key(name: str, is_person: bool) -> str:
@@ -62,19 +69,64 @@ def refresh(db: sqlite3.Connection, names: Iterable[str]) -> None:
         _write_group(db, leader)
 
 
+def lookup_terms(info: SpeakerInfo) -> set[tuple[str, str]]:
+    """(kind, term) pairs a question may name this speaker by: name parts by transliteration key;
+    description words when the description is short enough to be quoted in a question."""
+    out = {(PART, translit_key(part)) for alias in (info.name, *info.aliases)
+           for part in fold(alias).split() if part not in STOPWORDS}
+    desc = fold(info.description or "")
+    if info.statements and 2 <= len(desc.split()) and len(desc) <= 60:
+        out |= {(DESCRIPTION, word) for word in set(desc.split()) - STOPWORDS}
+    return out
+
+
+def needs_rebuild(db: sqlite3.Connection) -> bool:
+    """People are stored but not grouped (a store written before these tables existed)."""
+    return bool(db.execute("SELECT EXISTS(SELECT 1 FROM people) AND NOT EXISTS(SELECT 1 FROM speaker_terms)")
+                .fetchone()[0])
+
+
 def rebuild(db: sqlite3.Connection) -> None:
-    """Group every name of the store from scratch (a store written before this table existed)."""
-    db.execute("DELETE FROM speaker_names")
-    db.execute("DELETE FROM speakers")
+    """Group every name of the store from scratch."""
+    for table in ("speaker_names", "speakers", "speaker_terms"):
+        db.execute(f"DELETE FROM {table}")
     refresh(db, [n for (n,) in db.execute("SELECT name FROM people GROUP BY name ORDER BY min(rowid)")])
+
+
+_COLUMNS = "name, aliases, description, statements, docs, is_person, variants"
 
 
 def read_all(db: sqlite3.Connection) -> list[SpeakerInfo]:
     """Every group, most statements first."""
-    rows = db.execute("SELECT name, aliases, description, statements, docs, is_person, variants FROM speakers "
-                      "ORDER BY statements DESC, name").fetchall()
+    return _infos(db.execute(f"SELECT {_COLUMNS} FROM speakers ORDER BY statements DESC, name").fetchall())
+
+
+def part_keys(db: sqlite3.Connection) -> list[str]:
+    """Every name-part key, for fuzzy matching of a question's words."""
+    return [t for (t,) in db.execute("SELECT DISTINCT term FROM speaker_terms WHERE kind = ?", (PART,))]
+
+
+def by_terms(db: sqlite3.Connection, parts: list[str], words: list[str]) -> list[SpeakerInfo]:
+    """The groups named by any of these part keys or description words."""
+    leaders: set[str] = set()
+    for kind, terms in ((PART, parts), (DESCRIPTION, words)):
+        for i in range(0, len(terms), 500):
+            chunk = terms[i:i + 500]
+            leaders.update(r for (r,) in db.execute(
+                f"SELECT leader FROM speaker_terms WHERE kind = ? AND term IN ({', '.join('?' * len(chunk))})",
+                (kind, *chunk)))
+    out: list[SpeakerInfo] = []
+    names = sorted(leaders)
+    for i in range(0, len(names), 500):
+        chunk = names[i:i + 500]
+        out += _infos(db.execute(f"SELECT {_COLUMNS} FROM speakers WHERE leader IN ({', '.join('?' * len(chunk))})",
+                                 chunk).fetchall())
+    return sorted(out, key=lambda s: (-s.statements, s.name))
+
+
+def _infos(rows: list) -> list[SpeakerInfo]:
     return [SpeakerInfo(name=n, aliases=tuple(json.loads(a)), description=d, statements=s, docs=tuple(json.loads(docs)),
-                        is_person=bool(p), variants=tuple(json.loads(v))) for n, a, d, s, docs, p, v in rows]
+                                is_person=bool(p), variants=tuple(json.loads(v))) for n, a, d, s, docs, p, v in rows]
 
 
 def _join(db: sqlite3.Connection, name: str, block: str) -> str:
@@ -101,6 +153,7 @@ def _regroup(db: sqlite3.Connection, block: str) -> set[str]:
 
 def _write_group(db: sqlite3.Connection, leader: str) -> None:
     db.execute("DELETE FROM speakers WHERE leader = ?", (leader,))
+    db.execute("DELETE FROM speaker_terms WHERE leader = ?", (leader,))
     members = [n for (n,) in db.execute("SELECT name FROM speaker_names WHERE leader = ? ORDER BY seq", (leader,))]
     if not members:
         return
@@ -123,8 +176,12 @@ def _write_group(db: sqlite3.Connection, leader: str) -> None:
     # The most quoted spelling names the group; the others stay searchable as variants.
     ordered = sorted(members, key=lambda n: (-counts.get(n, 0), n))
     head = ordered[0]
+    info = SpeakerInfo(name=head, aliases=tuple(sorted(aliases - {head})),
+                       description=next((description[n] for n in ordered if n in description), None),
+                       statements=sum(counts.values()), docs=tuple(sorted(docs)),
+                       is_person=is_person.get(head, False), variants=tuple(ordered[1:]))
     db.execute("INSERT INTO speakers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-               (leader, head, json.dumps(sorted(aliases - {head})),
-                next((description[n] for n in ordered if n in description), None),
-                sum(counts.values()), json.dumps(sorted(docs)), int(is_person.get(head, False)),
-                json.dumps(ordered[1:])))
+               (leader, info.name, json.dumps(info.aliases), info.description, info.statements, json.dumps(info.docs),
+                int(info.is_person), json.dumps(info.variants)))
+    db.executemany("INSERT INTO speaker_terms VALUES (?, ?, ?)",
+                   [(term, kind, leader) for kind, term in lookup_terms(info)])

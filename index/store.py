@@ -118,17 +118,19 @@ class Store:
         """Bring a format-2 store up to date in place: FTS rows get their own rowid recorded in
         ``sentences`` so a document's lexical rows are deleted by key, not by scanning the index;
         the cross-document speaker groups are computed once and kept from then on."""
-        has = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
-        if not has or self._meta("format") != "2":
-            return
-        with self._db:
-            self._db.execute("ALTER TABLE sentences ADD COLUMN fts_rowid INTEGER")
-            self._db.execute("DELETE FROM sentences_fts")
-            self._db.execute("INSERT INTO sentences_fts (rowid, id, text) SELECT rowid, id, text || ' ' || "
-                             "coalesce(speaker, '') || ' ' || coalesce(canonical_speaker, '') FROM sentences")
-            self._db.execute("UPDATE sentences SET fts_rowid = rowid")
-            speaker_table.rebuild(self._db)
-            self._db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (str(FORMAT_VERSION),))
+        found = self._meta("format")
+        if found == "2":
+            with self._db:
+                self._db.execute("ALTER TABLE sentences ADD COLUMN fts_rowid INTEGER")
+                self._db.execute("DELETE FROM sentences_fts")
+                self._db.execute("INSERT INTO sentences_fts (rowid, id, text) SELECT rowid, id, text || ' ' || "
+                                 "coalesce(speaker, '') || ' ' || coalesce(canonical_speaker, '') FROM sentences")
+                self._db.execute("UPDATE sentences SET fts_rowid = rowid")
+                self._db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (str(FORMAT_VERSION),))
+            found = str(FORMAT_VERSION)
+        if found == str(FORMAT_VERSION) and speaker_table.needs_rebuild(self._db):
+            with self._db:
+                speaker_table.rebuild(self._db)
 
     def _check_format(self) -> None:
         try:
@@ -366,6 +368,14 @@ class Store:
     def speakers(self) -> list[SpeakerInfo]:
         """Every canonical speaker and every person named, with statement counts (kept at write time)."""
         return speaker_table.read_all(self._db)
+
+    def speaker_keys(self) -> list[str]:
+        """The transliteration keys of every speaker's name parts (for fuzzy matching)."""
+        return speaker_table.part_keys(self._db)
+
+    def speakers_named(self, part_keys: Sequence[str], description_words: Sequence[str]) -> list[SpeakerInfo]:
+        """The speakers with any of these name-part keys or description words."""
+        return speaker_table.by_terms(self._db, list(part_keys), list(description_words))
 
     @contextmanager
     def writer(self) -> Iterator[None]:

@@ -22,7 +22,7 @@ from index.store import Store, default_store_dir
 from .answering import AnswerPipeline
 from .extractive import relevance_threshold
 from .llm import ChatBackend, make_chat_model
-from .question import QuestionAnalysis, SpeakerIndex, analyse_question
+from .question import QuestionAnalysis, StoredSpeakerIndex, analyse_question
 from .retrieval import HybridSearch, SentenceRetriever
 from .types import Answer
 
@@ -57,7 +57,7 @@ class Assistant:
             store.bind_embedder(spec_name(embedder) if isinstance(embedder, str) else
                                 embedder_name(embedder) if embedder is not None else store.embedder)
         self._speakers: list[SpeakerInfo] | None = None
-        self._speaker_index: tuple[list[SpeakerInfo], SpeakerIndex] | None = None
+        self._speaker_index: StoredSpeakerIndex | None = None
 
     @classmethod
     def open(cls, store: str | Path | Store | None = None, embedder: Embeddings | str | None = None,
@@ -103,14 +103,14 @@ class Assistant:
         with self.store.writer():
             reports = index_articles(articles, self.store, self.embedder, self._nlp_loader, spec=self._embedder_spec,
                                      progress=progress)
-        self._speakers = None
+        self._speakers = self._speaker_index = None
         return reports
 
     def remove(self, doc: str) -> bool:
         """Remove a document; False when the store has no document of that name."""
         with self.store.writer():
             removed = self.store.remove_document(doc)
-        self._speakers = None
+        self._speakers = self._speaker_index = None
         return removed
 
     # -- reading ----------------------------------------------------------------------------
@@ -143,9 +143,9 @@ class Assistant:
 
     # -- asking -----------------------------------------------------------------------------
     def analyse(self, question: str) -> QuestionAnalysis:
-        if self._speaker_index is None or self._speaker_index[0] is not self.speakers():
-            self._speaker_index = (self.speakers(), SpeakerIndex(self.speakers()))
-        return analyse_question(question, self._speaker_index[1])
+        if self._speaker_index is None:
+            self._speaker_index = StoredSpeakerIndex(self.store)
+        return analyse_question(question, self._speaker_index)
 
     @property
     def pipeline(self) -> AnswerPipeline:

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Protocol, Sequence
 
 from index.nlp import detect_language
 from index.records import SpeakerInfo
+from index.lexicon import STOPWORDS
+from index.speaker_table import DESCRIPTION, PART, lookup_terms
 from index.speakers import FUZZY_THRESHOLD, _same_name, fold, translit_key
 
 _WHO = re.compile(r"^\s*(who\b(?!\s+(is|was|are)\b)|whom\b|qui\b(?!\s+(est|était|sont)\b)|which\s+(outlet|media|newspaper|"
@@ -17,14 +19,6 @@ _SAID = re.compile(r"\b(say|said|says|tell|told|state[sd]?|claim\w*|think|thinks
                    r"opinion|argue\w*|dit|dire|déclar\w*|selon|d['’]après|estim\w*|pens\w*|affirm\w*|ajout\w*|"
                    r"soulign\w*|indiqu\w*|position|avis)\b", re.I)
 _WORD = re.compile(r"[\w’'-]+", re.U)
-STOPWORDS = set("""
-a an the of to in on at for and or but is are was were be been what who whom which when where why how did do does
-about with by from that this these those it its as he she they them his her their there than then so if not no
-say said says tell told according
-le la les l un une des de du d et ou mais est sont été que qui quoi quel quelle quels quelles où quand comment
-pourquoi a ont au aux en dans sur par pour avec ce cette ces il elle ils elles leur leurs son sa ses se qu
-dit déclaré selon après sujet propos
-""".split())
 
 
 @dataclass(frozen=True)
@@ -47,40 +41,67 @@ def content_terms(text: str) -> tuple[str, ...]:
 
 
 class SpeakerIndex:
-    """The store's speakers, indexed by the transliteration keys of their name parts and by the words
-    of their descriptions, so a question is matched against a few candidates, not every speaker."""
+    """Speakers indexed by the transliteration keys of their name parts and by the words of their
+    descriptions, so a question is matched against a few candidates, not every speaker.
+
+    This one holds a list in memory; StoredSpeakerIndex asks the store's persisted tables.
+    """
 
     def __init__(self, known: Iterable[SpeakerInfo]) -> None:
-        self.by_part: dict[str, list[SpeakerInfo]] = {}
-        self.by_desc_word: dict[str, list[SpeakerInfo]] = {}
+        self._by_term: dict[tuple[str, str], list[SpeakerInfo]] = {}
         for info in known:
-            for alias in (info.name, *info.aliases):
-                for part in fold(alias).split():
-                    if part not in STOPWORDS:
-                        self.by_part.setdefault(translit_key(part), []).append(info)
-            desc = fold(info.description or "")
-            if info.statements and 2 <= len(desc.split()) and len(desc) <= 60:
-                for word in set(desc.split()) - STOPWORDS:
-                    self.by_desc_word.setdefault(word, []).append(info)
-        self._keys = list(self.by_part)
+            for term in lookup_terms(info):
+                self._by_term.setdefault(term, []).append(info)
+        self._keys: list[str] | None = [term for kind, term in self._by_term if kind == PART]
+
+    def keys(self) -> list[str]:
+        """Every name-part key (fuzzy matching runs over these)."""
+        return self._keys or []
+
+    def named(self, part_keys: list[str], words: list[str]) -> list[SpeakerInfo]:
+        """Speakers with any of these name-part keys or description words."""
+        found: dict[int, SpeakerInfo] = {}
+        for term in [(PART, k) for k in part_keys] + [(DESCRIPTION, w) for w in words]:
+            for info in self._by_term.get(term, ()):
+                found[id(info)] = info
+        return list(found.values())
 
     def candidates(self, words: list[str]) -> list[SpeakerInfo]:
         """Speakers with a name part close to a question word, or a description word in the question."""
         from rapidfuzz import fuzz, process
 
-        found: dict[int, SpeakerInfo] = {}
+        keys = self.keys()
+        parts: set[str] = set()
         for word in words:
             key = translit_key(word)
-            hits = [key] if key in self.by_part else []
+            if key:
+                parts.add(key)
             if len(key) >= 4:
-                hits += [k for k, _, _ in process.extract(key, self._keys, scorer=fuzz.ratio,
-                                                          score_cutoff=FUZZY_THRESHOLD, limit=20)]
-            for k in hits:
-                for info in self.by_part.get(k, ()):
-                    found[id(info)] = info
-            for info in self.by_desc_word.get(word, ()):
-                found[id(info)] = info
-        return list(found.values())
+                parts.update(k for k, _, _ in process.extract(key, keys, scorer=fuzz.ratio,
+                                                              score_cutoff=FUZZY_THRESHOLD, limit=20))
+        return self.named(sorted(parts), words)
+
+
+class SpeakerSource(Protocol):
+    def speaker_keys(self) -> list[str]: ...
+    def speakers_named(self, part_keys: Sequence[str], description_words: Sequence[str]) -> list[SpeakerInfo]: ...
+
+
+class StoredSpeakerIndex(SpeakerIndex):
+    """The store's speakers through its persisted lookup tables: a process loads only the list of
+    name keys (for fuzzy matching), then fetches the few speakers a question names."""
+
+    def __init__(self, source: SpeakerSource) -> None:
+        self._source = source
+        self._keys = None
+
+    def keys(self) -> list[str]:
+        if self._keys is None:
+            self._keys = self._source.speaker_keys()
+        return self._keys
+
+    def named(self, part_keys: list[str], words: list[str]) -> list[SpeakerInfo]:
+        return self._source.speakers_named(part_keys, words)
 
 
 def _mentions(question: str, known: Iterable[SpeakerInfo] | SpeakerIndex) -> tuple[SpeakerInfo, ...]:

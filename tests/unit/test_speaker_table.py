@@ -59,3 +59,23 @@ def test_spellings_merge_and_a_removed_leader_hands_over(tmp_path):
     assert [(s.name, s.statements, s.docs) for s in store.speakers()] == [("Dmitri Peskov", 1, ("fr",))]
     store.remove_document("fr")
     assert store.speakers() == [] and store._db.execute("SELECT count(*) FROM speaker_names").fetchone()[0] == 0
+
+
+def test_questions_find_speakers_through_the_stored_lookup_as_in_memory(tmp_path):
+    from qa.question import SpeakerIndex, StoredSpeakerIndex, analyse_question
+
+    rng = random.Random(9)
+    emb = HashEmbeddings()
+    store = Store(tmp_path / "s")
+    store.bind_embedder(emb.name, emb.dimension)
+    for i in range(6):
+        write(store, emb, f"d{i}", rng.sample(POOL, 3), "1")
+    stored, memory = StoredSpeakerIndex(store), SpeakerIndex(store.speakers())
+    assert sorted(stored.keys()) == sorted(memory.keys())
+    for q in ("What did Peskov say?", "Qu'a dit Dmitri Peskov ?", "What did Shoigu say about the war?",
+              "Qu'a déclaré Choïgou ?", "What did Moreau say?", "What did the role de Zhang Hong say?",
+              "Who said the Kremlin would respond?", "What did Reuters report?", "Qu'a dit Li Wei ?",
+              "What did Nobody Known say?"):
+        assert analyse_question(q, stored).speakers == analyse_question(q, memory).speakers, q
+    assert [s.name for s in analyse_question("Qu'a dit Dmitri Peskov ?", stored).speakers] in (
+        [["Dmitri Peskov"], ["Dmitry Peskov"]])
