@@ -316,12 +316,15 @@ class Store:
                                 names).fetchall()
         return {name: sha[:VERSION_CHARS] for name, sha in rows}
 
-    def dense(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
-        """(sentence id, cosine similarity) of the k nearest sentences of the current versions."""
+    def dense(self, vector: Sequence[float], k: int, speakers: Sequence[str] = ()) -> list[tuple[str, float]]:
+        """(sentence id, cosine similarity) of the k nearest sentences of the current versions,
+        optionally only among those attributed to these canonical speakers."""
         total = self.count()
         if total == 0:
             return []
-        res = self.collection.query(query_embeddings=[list(vector)], n_results=min(k, total), include=["distances"])
+        where = {"canonical_speaker": {"$in": list(speakers)}} if speakers else None
+        res = self.collection.query(query_embeddings=[list(vector)], n_results=min(k, total), where=where,
+                                    include=["distances"])
         pairs = [(vid.rpartition("@"), 1.0 - float(d)) for vid, d in zip(res["ids"][0], res["distances"][0])]
         current = self._versions(sid.rpartition("#")[0] for (sid, _, _), _ in pairs)
         # Vectors of a version the manifest does not list (an interrupted write) are not evidence.

@@ -212,3 +212,17 @@ def test_langchain_retriever_returns_sentence_documents(tmp_path):
     docs = bot.retriever.invoke("What did Song say about Taiwan?")
     assert docs and docs[0].metadata["id"] == "a#S3" and docs[0].metadata["speaker"] == "Song Zhongping"
     assert docs[0].page_content.startswith("La Russie soutient la Chine")
+
+
+def test_a_prolific_speaker_is_searched_by_topic_not_scanned(tmp_path, monkeypatch):
+    import qa.extractive as ex
+    import qa.retrieval as retrieval
+
+    monkeypatch.setattr(ex, "RELEVANCE_THRESHOLD", 0.0)
+    monkeypatch.setattr(retrieval, "SPEAKER_SCAN_LIMIT", 0)      # every named speaker counts as prolific
+    bot = _attributed_store(tmp_path / "s")
+    monkeypatch.setattr(bot.store, "by_speaker", lambda name: pytest.fail("scanned a prolific speaker"))
+    ans = bot.ask("What did Song say about Taiwan?")
+    assert [c.id for c in ans.citations] == ["a#S3"] and "Song Zhongping" in ans.text
+    assert {i for i, _ in bot.store.dense(bot.embedder.embed_query("Taiwan"), 5, speakers=["Zhang Hong"])} == \
+        {"a#S1", "a#S2"}
