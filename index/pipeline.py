@@ -102,6 +102,8 @@ def index_articles(articles: Sequence[Article], store: Store, embedder: Embeddin
                              attributed=sum(1 for s in a.sentences if s.speaker),
                              seconds=time.perf_counter() - a.started))
 
+    # On an exception, leaving this block waits for the worker's call (a C call cannot be
+    # cancelled) and drops its batch; every document reported so far is stored whole.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="whosaid-embed") as pool:
         inflight: tuple[list[_Analysed], Future] | None = None
 
@@ -109,41 +111,33 @@ def index_articles(articles: Sequence[Article], store: Store, embedder: Embeddin
             """Start embedding the pending batch, then write the one the worker just finished."""
             nonlocal inflight
             done = inflight
-            if done is not None:
-                done[1].result()             # the embedder is single-use: one batch at a time
+            vectors = done[1].result() if done else None     # the embedder takes one batch at a time
+            inflight = None
             if pending:
                 batch = list(pending)
                 pending.clear()
                 inflight = (batch, pool.submit(embedder.embed_documents,
                                                [embedding_text(s) for a in batch for s in a.sentences]))
-            else:
-                inflight = None
-            if done is not None:
-                write(done[0], done[1].result())
+            if done:
+                write(done[0], vectors)
 
-        try:
-            for article in articles:
-                t0 = time.perf_counter()
-                existing = store.document(article.name)
-                if existing is not None and existing.sha256 == article.sha256:
-                    emit(IndexReport(article.name, "unchanged", existing.sentences, seconds=time.perf_counter() - t0))
-                    continue
-                twin = seen.get(article.sha256) or store.find_by_hash(article.sha256)
-                if twin is not None and twin != article.name:
-                    emit(IndexReport(article.name, "duplicate", 0, duplicate_of=twin, seconds=time.perf_counter() - t0))
-                    continue
-                seen[article.sha256] = article.name
-                lang, sentences, people = analyse(article, nlp_loader)
-                pending.append(_Analysed(article, existing is not None, lang, sentences, people, t0))
-                if sum(len(a.sentences) for a in pending) >= EMBED_BATCH_SENTENCES:
-                    hand_over()
-            while inflight is not None or pending:
+        for article in articles:
+            t0 = time.perf_counter()
+            existing = store.document(article.name)
+            if existing is not None and existing.sha256 == article.sha256:
+                emit(IndexReport(article.name, "unchanged", existing.sentences, seconds=time.perf_counter() - t0))
+                continue
+            twin = seen.get(article.sha256) or store.find_by_hash(article.sha256)
+            if twin is not None and twin != article.name:
+                emit(IndexReport(article.name, "duplicate", 0, duplicate_of=twin, seconds=time.perf_counter() - t0))
+                continue
+            seen[article.sha256] = article.name
+            lang, sentences, people = analyse(article, nlp_loader)
+            pending.append(_Analysed(article, existing is not None, lang, sentences, people, t0))
+            if sum(len(a.sentences) for a in pending) >= EMBED_BATCH_SENTENCES:
                 hand_over()
-        finally:
-            if inflight is not None:
-                # Interrupted: let the worker finish its call (a C call cannot be cancelled) and
-                # drop that batch; everything reported so far is stored.
-                inflight[1].exception()
+        while inflight is not None or pending:
+            hand_over()
     return reports
 
 

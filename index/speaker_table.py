@@ -132,9 +132,14 @@ def _infos(rows: list) -> list[SpeakerInfo]:
 def _join(db: sqlite3.Connection, name: str, block: str) -> str:
     leaders = [n for (n,) in db.execute("SELECT name FROM speaker_names WHERE block = ? AND leader = name "
                                         "ORDER BY seq", (block,))]
-    leader = next((lead for lead in leaders if same_full_name(lead, name)), name)
+    leader = _first_match(leaders, name) or name
     db.execute("INSERT INTO speaker_names (name, block, leader) VALUES (?, ?, ?)", (name, block, leader))
     return leader
+
+
+def _first_match(leaders: list[str], name: str) -> str | None:
+    """The first group leader, in creation order, that spells the same person as name."""
+    return next((lead for lead in leaders if same_full_name(lead, name)), None)
 
 
 def _regroup(db: sqlite3.Connection, block: str) -> set[str]:
@@ -143,7 +148,7 @@ def _regroup(db: sqlite3.Connection, block: str) -> set[str]:
     old = {leader for _, _, leader in members}
     leaders: list[str] = []
     for seq, name, _ in members:
-        leader = next((lead for lead in leaders if same_full_name(lead, name)), None)
+        leader = _first_match(leaders, name)
         if leader is None:
             leaders.append(name)
             leader = name
