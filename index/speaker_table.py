@@ -126,7 +126,7 @@ def by_terms(db: sqlite3.Connection, parts: list[str], words: list[str]) -> list
 
 def _infos(rows: list) -> list[SpeakerInfo]:
     return [SpeakerInfo(name=n, aliases=tuple(json.loads(a)), description=d, statements=s, docs=tuple(json.loads(docs)),
-                                is_person=bool(p), variants=tuple(json.loads(v))) for n, a, d, s, docs, p, v in rows]
+                        is_person=bool(p), variants=tuple(json.loads(v))) for n, a, d, s, docs, p, v in rows]
 
 
 def _join(db: sqlite3.Connection, name: str, block: str) -> str:

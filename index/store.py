@@ -240,17 +240,17 @@ class Store:
             self.collection.upsert(ids=ids[i:i + UPSERT_BATCH], embeddings=vecs[i:i + UPSERT_BATCH],
                                    documents=texts[i:i + UPSERT_BATCH], metadatas=metas[i:i + UPSERT_BATCH])
         with self._db:
-            names: list[str] = []
+            speakers: list[str] = []
             for w in batch:
-                names += self._delete_rows(w.info.name)
+                speakers += self._delete_rows(w.info.name)
                 self._insert_rows(w)
-                names += [p[0] for p in w.people] + [sp for s in w.sentences for sp in s.speakers]
-            speaker_table.refresh(self._db, names)
+                speakers += [p[0] for p in w.people] + [sp for s in w.sentences for sp in s.speakers]
+            speaker_table.refresh(self._db, speakers)
         # One call drops the older versions of these documents, including vectors an interrupted
         # run left behind for content that has changed since.
-        names = [w.info.name for w in batch]
+        docs = [w.info.name for w in batch]
         versions = [w.info.sha256[:VERSION_CHARS] for w in batch]
-        self.collection.delete(where={"$and": [{"doc": {"$in": names}}, {"version": {"$nin": versions}}]})
+        self.collection.delete(where={"$and": [{"doc": {"$in": docs}}, {"version": {"$nin": versions}}]})
 
     def _insert_rows(self, w: "DocumentWrite") -> None:
         rows = []
